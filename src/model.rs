@@ -1,0 +1,168 @@
+//! The indicator model every table is mapped into, whatever its layout.
+//!
+//! Field names are a contract with other systems (see README): keep them, add freely.
+//! Money is `Decimal` in 万元, serialised as a string ("24.02"). Every value keeps
+//! the cell it came from.
+
+use indexmap::IndexMap;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::value::Value;
+
+/// Where a table was found: the file, its sheet and the A1 range it covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Source {
+    pub file: String,
+    pub sheet: String,
+    pub range: String,
+}
+
+/// One performance target table: a project's header block and its indicators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Project {
+    pub source: Source,
+    pub title: Option<String>,
+    /// The budget year, read from the title (黔南州2024年… gives 2024).
+    pub year: Option<u16>,
+    /// 一级项目名称: the project category.
+    pub level1_project: Option<String>,
+    /// 二级项目名称: the project itself.
+    pub level2_project: Option<String>,
+    /// 主管部门.
+    pub department: Option<String>,
+    /// 实施单位.
+    pub implementer: Option<String>,
+    /// Always "万元": amounts are normalised to it.
+    pub unit: String,
+    /// The unit the table was written in ("元" or "万元").
+    pub source_unit: String,
+    pub funds: Funds,
+    /// 年度总体目标, exactly as written.
+    pub goal: Option<String>,
+    pub indicators: Vec<Indicator>,
+    /// The A1 cell of each header field, by field name (`department` → `C5`).
+    pub cells: IndexMap<String, String>,
+}
+
+/// The 资金情况 block, in 万元.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Funds {
+    /// 年度资金总额.
+    pub total: Option<Decimal>,
+    /// 财政拨款.
+    pub fiscal: Option<Decimal>,
+    /// 非财政拨款.
+    pub non_fiscal: Option<Decimal>,
+    /// Any other listed source (上年结转, 自有资金 beside 非财政拨款, …), by label.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub other: IndexMap<String, Decimal>,
+}
+
+/// One row of the indicator grid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Indicator {
+    /// 一级指标 (产出指标, 效益指标, …).
+    pub level1: String,
+    /// 二级指标 (数量指标, 社会效益指标, …).
+    pub level2: String,
+    /// 三级指标: the indicator's name, written by the department.
+    pub name: String,
+    pub value: Value,
+    /// 说明 / 备注.
+    pub note: Option<String>,
+    /// 指标性质 (定量/定性) where the table has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nature: Option<String>,
+    /// 指标方向 (正向/反向) where the table has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// 权重 / 分值 where the table has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<Decimal>,
+    /// 评分标准 where the table has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scoring: Option<String>,
+    /// The A1 cell of the 指标值.
+    pub cell: String,
+    /// The A1 cell of each column read, by field name.
+    pub cells: IndexMap<String, String>,
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A problem in a submission: data, not an error. It names the file, sheet and cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable rule id such as `unreadable-file` or `funds-sum`.
+    pub rule: String,
+    pub file: String,
+    pub sheet: Option<String>,
+    pub cell: Option<String>,
+    /// What is wrong, in Chinese.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A finding about a whole file.
+    pub fn file(severity: Severity, rule: &str, file: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            rule: rule.to_string(),
+            file: file.to_string(),
+            sheet: None,
+            cell: None,
+            message: message.into(),
+        }
+    }
+
+    /// A finding about one cell of a project's sheet.
+    pub fn at(
+        severity: Severity,
+        rule: &str,
+        source: &Source,
+        cell: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity,
+            rule: rule.to_string(),
+            file: source.file.clone(),
+            sheet: Some(source.sheet.clone()),
+            cell: cell.map(str::to_string),
+            message: message.into(),
+        }
+    }
+}
+
+/// What `extract` produces: every project found, and every finding on the way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Extraction {
+    pub projects: Vec<Project>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Extraction {
+    /// True when a file was refused (an error diagnostic from the reader).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
