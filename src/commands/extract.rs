@@ -1,0 +1,32 @@
+//! `jixiao extract`: every table of every workbook as JSON or CSV.
+
+use crate::cli::{ExtractArgs, Format};
+use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, progress_bar};
+use crate::report;
+
+/// Runs `extract`; findings go to stderr in the concise form and into the JSON.
+///
+/// # Errors
+/// When the output cannot be written.
+pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
+    let output = Output::new(args.output.as_deref(), args.force, &args.paths)?;
+    let walked = crate::inputs(&args.paths);
+    let bar = progress_bar(walked.files.len());
+    let extraction = crate::extract_walked(walked, |_| bar.inc(1));
+    bar.finish_and_clear();
+    for d in &extraction.diagnostics {
+        eprintln!("{}", report::concise(d));
+    }
+    output.write(|w| match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *w, &extraction)?;
+            writeln!(w)
+        }
+        Format::Csv => report::write_csv(&extraction.projects, w),
+    })?;
+    Ok(if extraction.has_errors() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}

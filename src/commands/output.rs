@@ -1,0 +1,100 @@
+//! Where a command writes: stdout, or a file written whole or not at all.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+/// A destination for a command's output.
+pub enum Output {
+    Stdout,
+    /// A file: written to a temporary file beside it, renamed into place on success.
+    File {
+        path: PathBuf,
+        force: bool,
+    },
+}
+
+impl Output {
+    /// Chooses the destination; refuses a path that is one of the inputs.
+    ///
+    /// # Errors
+    /// When `path` is one of `inputs`, or exists and `force` is false.
+    pub fn new(path: Option<&Path>, force: bool, inputs: &[PathBuf]) -> anyhow::Result<Output> {
+        let Some(path) = path else {
+            return Ok(Output::Stdout);
+        };
+        let canon = |p: &Path| std::fs::canonicalize(p).ok();
+        if let Some(target) = canon(path)
+            && inputs
+                .iter()
+                .any(|i| canon(i).as_deref() == Some(target.as_path()))
+        {
+            bail!("输出文件 {} 是输入文件之一，拒绝覆盖", path.display());
+        }
+        if path.exists() && !force {
+            bail!("输出文件 {} 已存在；如需覆盖，请加 --force", path.display());
+        }
+        Ok(Output::File {
+            path: path.to_path_buf(),
+            force,
+        })
+    }
+
+    /// Writes everything `write` produces; a file appears only once complete.
+    ///
+    /// # Errors
+    /// When writing or renaming fails; a failed write leaves no file behind.
+    pub fn write(
+        &self,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> anyhow::Result<()> {
+        match self {
+            Output::Stdout => {
+                let stdout = io::stdout();
+                let mut lock = io::BufWriter::new(stdout.lock());
+                write(&mut lock)
+                    .and_then(|_| lock.flush())
+                    .context("写入标准输出失败")
+            }
+            Output::File { path, force } => write_atomically(path, *force, write),
+        }
+    }
+}
+
+/// Writes to a temporary file in the target's directory, then renames it into place.
+///
+/// # Errors
+/// When the directory is not writable, `write` fails, or the target exists and
+/// `force` is false.
+pub fn write_atomically(
+    path: &Path,
+    force: bool,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".jixiao-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("无法在 {} 中创建临时文件", dir.display()))?;
+    {
+        let mut buf = io::BufWriter::new(tmp.as_file_mut());
+        write(&mut buf)
+            .and_then(|_| buf.flush())
+            .with_context(|| format!("写入 {} 失败", path.display()))?;
+    }
+    tmp.as_file().sync_all().ok();
+    let persisted = if force {
+        tmp.persist(path)
+    } else {
+        tmp.persist_noclobber(path)
+    };
+    persisted
+        .map_err(|e| e.error)
+        .with_context(|| format!("无法写入 {}", path.display()))?;
+    Ok(())
+}

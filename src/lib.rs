@@ -1,0 +1,106 @@
+//! jixiao (绩效) reads project-expenditure performance target tables
+//! (项目支出绩效目标表) as departments actually submit them — .xlsx, .xls, .ods, in the
+//! official layout or not — and maps every table into one indicator model that
+//! remembers, for each value, the cell it came from.
+//!
+//! ```no_run
+//! let extraction = jixiao::extract(&["submissions/".into()]);
+//! for p in &extraction.projects {
+//!     println!("{:?} {:?}", p.level2_project, p.funds.total);
+//! }
+//! ```
+//!
+//! The data's path: [`read`] (workbook → cells and merged regions), [`locate`]
+//! (cells → tables), [`model`] (the indicator model), [`value`] (指标值 parsing),
+//! [`report`] (findings as text, model as CSV).
+
+pub mod cli;
+pub mod commands;
+pub mod locate;
+pub mod model;
+pub mod read;
+pub mod report;
+pub mod text;
+pub mod value;
+mod walk;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::model::{Diagnostic, Extraction, Project, Severity};
+
+pub use walk::{Input, Walked, inputs};
+
+/// Reads every workbook under `paths` (files, or directories walked recursively in
+/// name order) and returns every table found, in input order, with the findings.
+///
+/// Never fails: a file that cannot be read becomes an `unreadable-file` or `no-table`
+/// error diagnostic, and the other files are still read.
+pub fn extract(paths: &[PathBuf]) -> Extraction {
+    extract_with(paths, |_| {})
+}
+
+/// As [`extract`], calling `progress` once per file read (from any thread).
+pub fn extract_with(paths: &[PathBuf], progress: impl Fn(&Path) + Sync) -> Extraction {
+    extract_walked(inputs(paths), progress)
+}
+
+/// As [`extract_with`], on inputs already walked (to size a progress bar first).
+pub fn extract_walked(walked: Walked, progress: impl Fn(&Path) + Sync) -> Extraction {
+    let mut out = Extraction {
+        projects: Vec::new(),
+        diagnostics: walked.diagnostics,
+    };
+    let per_file: Vec<(Vec<Project>, Vec<Diagnostic>)> = walked
+        .files
+        .par_iter()
+        .map(|input| {
+            let result = extract_file(&input.path, &input.display);
+            progress(&input.path);
+            result
+        })
+        .collect();
+    for (projects, diagnostics) in per_file {
+        out.projects.extend(projects);
+        out.diagnostics.extend(diagnostics);
+    }
+    out
+}
+
+/// Reads one workbook; `display` is the name findings give it.
+pub fn extract_file(path: &Path, display: &str) -> (Vec<Project>, Vec<Diagnostic>) {
+    match read::read_path(path) {
+        Ok(sheets) => extract_sheets(display, &sheets),
+        Err(e) => (
+            Vec::new(),
+            vec![Diagnostic::file(
+                Severity::Error,
+                "unreadable-file",
+                display,
+                e.to_string(),
+            )],
+        ),
+    }
+}
+
+/// Finds the tables of a workbook already read.
+pub fn extract_sheets(display: &str, sheets: &[read::Sheet]) -> (Vec<Project>, Vec<Diagnostic>) {
+    let mut projects = Vec::new();
+    let mut diagnostics = Vec::new();
+    for sheet in sheets {
+        let (p, d) = locate::locate(display, sheet);
+        projects.extend(p);
+        diagnostics.extend(d);
+    }
+    if projects.is_empty() {
+        let why = if sheets.iter().all(|s| s.grid.is_empty()) {
+            "工作簿中没有任何内容".to_string()
+        } else {
+            "未找到绩效目标表：没有“三级指标”与“指标值”表头".to_string()
+        };
+        diagnostics.push(Diagnostic::file(Severity::Error, "no-table", display, why));
+    }
+    (projects, diagnostics)
+}

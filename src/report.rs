@@ -1,0 +1,142 @@
+//! Findings as the concise lines compilers print, and the model as CSV for Excel.
+
+use std::io::{self, Write};
+
+use crate::model::{Diagnostic, Project};
+
+/// One finding in the concise form: `file:sheet!C7: error[rule] message`.
+pub fn concise(d: &Diagnostic) -> String {
+    let mut place = d.file.clone();
+    if let Some(sheet) = &d.sheet {
+        place.push(':');
+        place.push_str(sheet);
+        if let Some(cell) = &d.cell {
+            place.push('!');
+            place.push_str(cell);
+        }
+    }
+    format!("{place}: {}[{}] {}", d.severity.as_str(), d.rule, d.message)
+}
+
+const CSV_HEADER: &[&str] = &[
+    "文件",
+    "工作表",
+    "区域",
+    "标题",
+    "一级项目名称",
+    "二级项目名称",
+    "主管部门",
+    "实施单位",
+    "年度资金总额(万元)",
+    "财政拨款(万元)",
+    "非财政拨款(万元)",
+    "年度总体目标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标值",
+    "符号",
+    "数值",
+    "计量单位",
+    "说明",
+    "单元格",
+];
+
+/// Writes one row per indicator with its project's columns repeated (a project without
+/// indicators still gets one row), UTF-8 with a BOM so Excel shows the Chinese.
+///
+/// # Errors
+/// When `out` fails.
+pub fn write_csv(projects: &[Project], out: impl Write) -> io::Result<()> {
+    write_csv_records(projects, out).map_err(|e| match e.into_kind() {
+        // Keep the I/O error itself, so a closed pipe is recognised as one.
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    })
+}
+
+fn write_csv_records(projects: &[Project], out: impl Write) -> csv::Result<()> {
+    let mut out = out;
+    out.write_all(b"\xEF\xBB\xBF")?;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(CSV_HEADER)?;
+    let s = |o: &Option<String>| o.clone().unwrap_or_default();
+    let d = |o: &Option<rust_decimal::Decimal>| o.map(|d| d.to_string()).unwrap_or_default();
+    for p in projects {
+        let head = [
+            p.source.file.clone(),
+            p.source.sheet.clone(),
+            p.source.range.clone(),
+            s(&p.title),
+            s(&p.level1_project),
+            s(&p.level2_project),
+            s(&p.department),
+            s(&p.implementer),
+            d(&p.funds.total),
+            d(&p.funds.fiscal),
+            d(&p.funds.non_fiscal),
+            s(&p.goal),
+        ];
+        if p.indicators.is_empty() {
+            let mut row = head.to_vec();
+            row.resize(CSV_HEADER.len(), String::new());
+            w.write_record(&row)?;
+        }
+        for i in &p.indicators {
+            let mut row = head.to_vec();
+            row.extend([
+                i.level1.clone(),
+                i.level2.clone(),
+                i.name.clone(),
+                i.value.text.clone(),
+                i.value
+                    .op
+                    .map(|o| o.as_str().to_string())
+                    .unwrap_or_default(),
+                d(&i.value.number),
+                s(&i.value.unit),
+                s(&i.note),
+                i.cell.clone(),
+            ]);
+            w.write_record(&row)?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Severity, Source};
+
+    #[test]
+    fn concise_form() {
+        let src = Source {
+            file: "机关工委.xlsx".into(),
+            sheet: "项目1".into(),
+            range: "A1:F30".into(),
+        };
+        let d = Diagnostic::at(
+            Severity::Error,
+            "funds-sum",
+            &src,
+            Some("C7"),
+            "年度资金总额 24.02 ≠ 财政拨款 20.00 + 非财政拨款 0.00",
+        );
+        assert_eq!(
+            concise(&d),
+            "机关工委.xlsx:项目1!C7: error[funds-sum] 年度资金总额 24.02 ≠ 财政拨款 20.00 + 非财政拨款 0.00"
+        );
+        let d = Diagnostic::file(
+            Severity::Error,
+            "unreadable-file",
+            "坏.xlsx",
+            "文件为空（0 字节）",
+        );
+        assert_eq!(
+            concise(&d),
+            "坏.xlsx: error[unreadable-file] 文件为空（0 字节）"
+        );
+    }
+}
