@@ -1,0 +1,319 @@
+//! `extract` on every sample, on a batch with bad files, and the JSON contract.
+
+use std::path::PathBuf;
+
+use jixiao::model::{Extraction, Project};
+use jixiao::value::Kind;
+use rust_decimal::Decimal;
+use serde_json::{Value as Json, json};
+
+use crate::samples;
+use crate::workdir::{Workdir, repo};
+
+/// What a project says, whatever the shape it was written in: operators, numbers and
+/// units compared as read, amounts in 万元, cells and sources left out.
+fn meaning(p: &Project, with_title: bool) -> Json {
+    json!({
+        "title": if with_title { p.title.clone() } else { None },
+        "level1_project": p.level1_project,
+        "level2_project": p.level2_project,
+        "department": p.department,
+        "implementer": p.implementer,
+        "funds": [p.funds.total.map(|d| d.normalize()), p.funds.fiscal.map(|d| d.normalize()), p.funds.non_fiscal.map(|d| d.normalize())],
+        "goal": p.goal.as_ref().map(|g| g.replace('\n', "")),
+        "indicators": p.indicators.iter().map(|i| {
+            let v = &i.value;
+            let value = match v.kind() {
+                Kind::Quantitative => json!([v.op.map(|o| o.as_str()), v.number.map(|n| n.normalize()), v.unit]),
+                _ => json!(v.text),
+            };
+            json!([i.level1, i.level2, i.name, value])
+        }).collect::<Vec<_>>(),
+    })
+}
+
+fn extract_bytes(name: &str, bytes: &[u8]) -> Extraction {
+    let dir = Workdir::new();
+    let path = dir.write(name, bytes);
+    jixiao::extract(&[path])
+}
+
+#[test]
+fn every_sample_extracts_the_four_seed_projects() {
+    let seed = samples::seed();
+    for sample in samples::all() {
+        let x = extract_bytes(&sample.name, &sample.bytes);
+        assert!(
+            x.diagnostics.is_empty(),
+            "{}: {:#?}",
+            sample.name,
+            x.diagnostics
+        );
+        let expected: Vec<Json> = if sample.name.starts_with("one_per_file/") {
+            let p = seed
+                .iter()
+                .find(|p| {
+                    sample.name
+                        == format!("one_per_file/{}.xlsx", p.level2_project.as_deref().unwrap())
+                })
+                .unwrap();
+            vec![meaning(p, true)]
+        } else {
+            seed.iter().map(|p| meaning(p, sample.has_title)).collect()
+        };
+        let got: Vec<Json> = x
+            .projects
+            .iter()
+            .map(|p| meaning(p, sample.has_title))
+            .collect();
+        assert_eq!(got, expected, "{}", sample.name);
+    }
+}
+
+#[test]
+fn the_seed_totals_86_52_wan() {
+    let x = extract_bytes("official_seed.xlsx", &samples::all()[0].bytes);
+    let total: Decimal = x.projects.iter().filter_map(|p| p.funds.total).sum();
+    assert_eq!(total, "86.52".parse::<Decimal>().unwrap());
+    assert!(
+        x.projects
+            .iter()
+            .all(|p| p.department.as_deref() == Some("中共黔南州直属机关工作委员会"))
+    );
+}
+
+#[test]
+fn amounts_in_yuan_become_wan_and_remember_the_unit() {
+    let s = samples::all()
+        .into_iter()
+        .find(|s| s.name == "yuan_text_numbers.xlsx")
+        .unwrap();
+    let x = extract_bytes(&s.name, &s.bytes);
+    let p = &x.projects[0];
+    assert_eq!(p.funds.total.unwrap().to_string(), "24.02");
+    assert_eq!(p.source_unit, "元");
+    assert_eq!(p.unit, "万元");
+}
+
+#[test]
+fn every_value_remembers_its_cell() {
+    let x = extract_bytes("official_seed.xlsx", &samples::all()[0].bytes);
+    let p = &x.projects[0];
+    assert_eq!(p.source.sheet, "项目1");
+    // The layout: 附表7, title, unit line, then 一级项目名称 on row 4 with its value at C4.
+    assert_eq!(p.cells["level1_project"], "C4");
+    assert_eq!(p.cells["department"], "C5");
+    assert_eq!(p.cells["funds.total"], "D6");
+    assert_eq!(p.indicators[0].cell, "E11");
+    assert_eq!(p.indicators[0].cells["name"], "D11");
+    // 产出指标 is merged down its run: every row reports the merge's first cell.
+    assert_eq!(p.indicators[5].cells["level1"], "B11");
+    assert_eq!(p.source.range, "A1:F27");
+}
+
+/// Committed samples say what freshly written ones say. With JIXIAO_BLESS=1 the
+/// samples and the expected JSON are written anew instead.
+#[test]
+fn committed_samples_are_current() {
+    let bless = std::env::var_os("JIXIAO_BLESS").is_some();
+    for sample in samples::all() {
+        let committed = repo().join("samples").join(&sample.name);
+        if bless {
+            std::fs::create_dir_all(committed.parent().unwrap()).unwrap();
+            std::fs::write(&committed, &sample.bytes).unwrap();
+            continue;
+        }
+        let fresh = extract_bytes(&sample.name, &sample.bytes);
+        let old = jixiao::extract(std::slice::from_ref(&committed));
+        assert!(
+            old.diagnostics.is_empty(),
+            "{}: {:?}",
+            sample.name,
+            old.diagnostics
+        );
+        let strip = |x: &Extraction| {
+            x.projects
+                .iter()
+                .map(|p| {
+                    let mut p = p.clone();
+                    p.source.file.clear();
+                    p
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            strip(&old),
+            strip(&fresh),
+            "samples/{} is stale: run JIXIAO_BLESS=1 cargo test",
+            sample.name
+        );
+    }
+}
+
+/// samples/README.md lists every sample with what it shows.
+#[test]
+fn samples_readme_is_current() {
+    let path = repo().join("samples/README.md");
+    let fresh = samples::readme(&samples::all());
+    if std::env::var_os("JIXIAO_BLESS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        fresh,
+        "run JIXIAO_BLESS=1 cargo test"
+    );
+}
+
+/// The real binary on a copy of samples/: the whole JSON document, cells included,
+/// as recorded in tests/expected/samples.json.
+#[test]
+fn extract_samples_matches_the_expected_json() {
+    let dir = Workdir::new();
+    dir.copy_samples();
+    let out = dir.run(&["extract", "samples"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: Json = serde_json::from_slice(&out.stdout).unwrap();
+    let expected_path = repo().join("tests/expected/samples.json");
+    if std::env::var_os("JIXIAO_BLESS").is_some() {
+        std::fs::write(
+            &expected_path,
+            serde_json::to_string_pretty(&got).unwrap() + "\n",
+        )
+        .unwrap();
+    }
+    let expected: Json =
+        serde_json::from_str(&std::fs::read_to_string(&expected_path).unwrap()).unwrap();
+    assert_eq!(got, expected);
+    // The contract other systems read.
+    let p = &got["projects"][0];
+    for key in [
+        "source",
+        "title",
+        "level1_project",
+        "level2_project",
+        "department",
+        "implementer",
+        "unit",
+        "funds",
+        "goal",
+        "indicators",
+    ] {
+        assert!(p.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(p["funds"]["total"], "24.02");
+    assert_eq!(p["indicators"][0]["value"]["op"], "=");
+    assert_eq!(p["indicators"][0]["value"]["number"], "1");
+    assert_eq!(got["projects"].as_array().unwrap().len(), 4 * 10 + 4);
+}
+
+#[test]
+fn a_batch_with_bad_files_reports_each_and_extracts_the_rest() {
+    let dir = Workdir::new();
+    let good = &samples::all()[0].bytes;
+    dir.write("batch/01_good.xlsx", good);
+    dir.write("batch/02_empty.xlsx", b"");
+    dir.write("batch/03_truncated.xlsx", &good[..good.len() / 2]);
+    dir.write(
+        "batch/04_web_page.xls",
+        "<html><body><table><tr><td>项目名称</td></tr></table></body></html>".as_bytes(),
+    );
+    dir.write(
+        "batch/05_text.xlsx",
+        "项目名称,金额\n机关党建工作,24.02\n".as_bytes(),
+    );
+    dir.write(
+        "batch/06_no_table.xlsx",
+        &samples::xlsx(&[jixiao::read::Sheet {
+            name: "Sheet1".into(),
+            grid: jixiao::read::Grid::new(
+                vec![(0, 0, jixiao::read::CellValue::Text("会议纪要".into()))],
+                vec![],
+            ),
+        }]),
+    );
+    dir.write("batch/07_notes.txt", b"not a workbook");
+    dir.write("batch/~$01_good.xlsx", b"lock file");
+    let out = dir.run(&["extract", "batch"]);
+    assert_eq!(out.status.code(), Some(1));
+    let x: Extraction = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(x.projects.len(), 4, "the good file still comes out");
+    let rules: Vec<(String, String)> = x
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                PathBuf::from(&d.file)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                d.rule.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("02_empty.xlsx", "unreadable-file"),
+            ("03_truncated.xlsx", "unreadable-file"),
+            ("04_web_page.xls", "unreadable-file"),
+            ("05_text.xlsx", "unreadable-file"),
+            ("06_no_table.xlsx", "no-table"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("02_empty.xlsx: error[unreadable-file] 文件为空"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("网页（HTML）"), "{stderr}");
+    assert!(stderr.contains("跳过非电子表格文件"), "{stderr}");
+    assert!(!stderr.contains("~$"), "lock files are ignored: {stderr}");
+}
+
+#[test]
+fn csv_has_one_row_per_indicator_with_a_bom() {
+    let dir = Workdir::new();
+    dir.write("seed.xlsx", &samples::all()[0].bytes);
+    let out = dir.run(&["extract", "seed.xlsx", "--format", "csv", "-o", "out.csv"]);
+    assert_eq!(out.status.code(), Some(0));
+    let bytes = std::fs::read(dir.path().join("out.csv")).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    assert_eq!(&r.headers().unwrap()[5], "二级项目名称");
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let seed = samples::seed();
+    assert_eq!(
+        rows.len(),
+        seed.iter().map(|p| p.indicators.len()).sum::<usize>()
+    );
+    assert_eq!(&rows[0][8], "24.02");
+    assert_eq!(&rows[0][14], "星级党支部创建考评、复核工作");
+    // An existing output is kept unless --force.
+    let again = dir.run(&["extract", "seed.xlsx", "--format", "csv", "-o", "out.csv"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    let refused = dir.run(&["extract", "seed.xlsx", "-o", "seed.xlsx", "--force"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read(dir.path().join("seed.xlsx")).unwrap(),
+        samples::all()[0].bytes,
+        "the input is untouched"
+    );
+}
+
+#[test]
+fn the_official_writer_is_deterministic() {
+    let seed = samples::seed();
+    assert_eq!(
+        samples::official_workbook(&seed, false),
+        samples::official_workbook(&seed, false)
+    );
+}

@@ -1,0 +1,6 @@
+//! Integration tests: the real binary on copies of samples/, and the library on the
+//! samples written afresh.
+
+mod extract;
+mod samples;
+mod workdir;
