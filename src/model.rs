@@ -85,8 +85,24 @@ pub struct Indicator {
     pub scoring: Option<String>,
     /// The A1 cell of the 指标值.
     pub cell: String,
-    /// The A1 cell of each column read, by field name.
-    pub cells: IndexMap<String, String>,
+    /// The A1 cell of each column read.
+    pub cells: IndicatorCells,
+}
+
+/// Where each part of an indicator was read; a merged value reports its merge's
+/// first cell, a 一级/二级 carried down an unmerged run the cell it was written in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct IndicatorCells {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level1: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level2: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// How serious a finding is.

@@ -3,26 +3,55 @@
 //! Matching goes through Unicode NFKC plus a small table for what NFKC leaves alone
 //! (≦ ≧ and the dashes). Content is never rewritten: these functions build keys.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Folds `s` for parsing: NFKC (full-width digits, ＝ ＜ ＞ ： （ become ASCII), then
 /// ≦ ≧ to ≤ ≥ and every dash to `-`.
 pub fn fold(s: &str) -> String {
-    s.nfkc()
-        .map(|c| match c {
-            '≦' => '≤',
-            '≧' => '≥',
-            '—' | '–' | '―' | '‐' | '‑' | '−' => '-',
-            c => c,
-        })
-        .collect()
+    folded_chars(s).collect()
+}
+
+fn fold_char(c: char) -> char {
+    match c {
+        '≦' => '≤',
+        '≧' => '≥',
+        '—' | '–' | '―' | '‐' | '‑' | '−' => '-',
+        c => c,
+    }
+}
+
+/// Characters that NFKC leaves alone, decided without a table lookup: ASCII, the CJK
+/// unified ideographs, and the punctuation Chinese text keeps (、。“”‘’《》【】).
+fn surely_nfkc(c: char) -> bool {
+    c.is_ascii()
+        || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+        || matches!(
+            c,
+            '、' | '。' | '“' | '”' | '‘' | '’' | '《' | '》' | '【' | '】' | '·' | '…'
+        )
+}
+
+/// The folded characters of `s`, skipping normalisation when a quick check shows the
+/// text is already NFKC (most Chinese text is).
+fn folded_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    let normal = s.chars().all(surely_nfkc) || is_nfkc_quick(s.chars()) == IsNormalized::Yes;
+    let (quick, slow) = if normal {
+        (Some(s.chars()), None)
+    } else {
+        (None, Some(s.nfkc()))
+    };
+    quick
+        .into_iter()
+        .flatten()
+        .chain(slow.into_iter().flatten())
+        .map(fold_char)
 }
 
 /// A label key: folded, with every whitespace removed (`主 管 部 门` and
 /// `一级项目\n名称` match their labels), a leading `*` (required-field mark) and a
 /// trailing colon dropped.
 pub fn label_key(s: &str) -> String {
-    let mut k: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
+    let mut k: String = folded_chars(s).filter(|c| !c.is_whitespace()).collect();
     while k.starts_with('*') {
         k.remove(0);
     }

@@ -13,6 +13,13 @@ pub enum Output {
         path: PathBuf,
         force: bool,
     },
+    /// Something that is not a regular file (a device or a pipe), written directly.
+    Device(PathBuf),
+}
+
+/// True for an existing path that is not a regular file or directory.
+fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 impl Output {
@@ -31,6 +38,11 @@ impl Output {
                 .any(|i| canon(i).as_deref() == Some(target.as_path()))
         {
             bail!("输出文件 {} 是输入文件之一，拒绝覆盖", path.display());
+        }
+        if is_special(path) {
+            // /dev/null, /dev/stdout, a named pipe: write straight into it; renaming a
+            // file over it would replace the device.
+            return Ok(Output::Device(path.to_path_buf()));
         }
         if path.exists() && !force {
             bail!("输出文件 {} 已存在；如需覆盖，请加 --force", path.display());
@@ -58,6 +70,16 @@ impl Output {
                     .context("写入标准输出失败")
             }
             Output::File { path, force } => write_atomically(path, *force, write),
+            Output::Device(path) => {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .with_context(|| format!("无法打开 {}", path.display()))?;
+                let mut w = io::BufWriter::new(file);
+                write(&mut w)
+                    .and_then(|_| w.flush())
+                    .with_context(|| format!("写入 {} 失败", path.display()))
+            }
         }
     }
 }

@@ -265,17 +265,57 @@ impl Class {
     }
 }
 
+/// Texts longer than this are content, unless their first characters are a label
+/// followed by a colon (`年度绩效目标：目标1：…`) or a funds line.
+const LONG: usize = 80;
+const PREFIX: usize = 24;
+
+/// Classifies a text cell (`None` for content) and matches it as a grid header, with
+/// one folding of its text.
+pub fn analyze(text: &str) -> (Option<Class>, Option<Column>) {
+    if text.len() > 3 * 24 {
+        return (classify(text), None);
+    }
+    let key = label_key(text);
+    let column = column_key(&key);
+    if key.is_empty() {
+        return (None, column);
+    }
+    (classify_key(text, &key), column)
+}
+
 /// Classifies a text cell; `None` for content.
 pub fn classify(text: &str) -> Option<Class> {
-    let key = label_key(text);
+    let long = text.len() > LONG * 3 && text.chars().nth(LONG).is_some();
+    let key = if long {
+        let end = text
+            .char_indices()
+            .nth(PREFIX)
+            .map_or(text.len(), |(i, _)| i);
+        label_key(&text[..end])
+    } else {
+        label_key(text)
+    };
     if key.is_empty() {
         return None;
     }
+    if long {
+        // Only a label at the start can make a long text more than content.
+        return match classify_key(text, &key)? {
+            Class::Funds { .. } => classify_key(text, &label_key(text)),
+            c @ (Class::Field { .. } | Class::Footer) => Some(c),
+            _ => None,
+        };
+    }
+    classify_key(text, &key)
+}
+
+fn classify_key(text: &str, key: &str) -> Option<Class> {
     // 其中：财政拨款
     let body = key
         .strip_prefix("其中:")
         .or_else(|| key.strip_prefix("其中"))
-        .unwrap_or(&key);
+        .unwrap_or(key);
     let (head, _) = body.split_once(':').unwrap_or((body, ""));
     let (head_bare, unit) = Unit::strip_suffix(head);
 
@@ -311,7 +351,7 @@ pub fn classify(text: &str) -> Option<Class> {
     {
         return Unit::parse(rest).map(Class::UnitLine);
     }
-    if is_attachment(&key) {
+    if is_attachment(key) {
         return Some(Class::Attachment);
     }
     if FOOTERS.iter().any(|f| key.starts_with(f))
@@ -321,18 +361,16 @@ pub fn classify(text: &str) -> Option<Class> {
     {
         return Some(Class::Footer);
     }
-    if is_title(&key) {
+    if is_title(key) {
         return Some(Class::Title);
     }
     None
 }
 
-/// Matches a grid header cell.
-pub fn column(text: &str) -> Option<Column> {
-    let key = label_key(text);
+fn column_key(key: &str) -> Option<Column> {
     COLUMNS
         .iter()
-        .find(|(_, labels)| labels.contains(&key.as_str()))
+        .find(|(_, labels)| labels.contains(&key))
         .map(|(c, _)| *c)
 }
 
@@ -560,9 +598,10 @@ mod tests {
             classify("单位负责人：  财务负责人：  填表人："),
             Some(Class::Footer)
         );
-        assert_eq!(column("三级指标"), Some(Column::Name));
-        assert_eq!(column("指标值"), Some(Column::Value));
-        assert_eq!(column("计量单位"), Some(Column::Unit));
+        assert_eq!(analyze("三级指标").1, Some(Column::Name));
+        assert_eq!(analyze("指 标 值").1, Some(Column::Value));
+        assert_eq!(analyze("计量单位"), (None, Some(Column::Unit)));
+        assert_eq!(analyze("有所提高"), (None, None));
         assert_eq!(year_in("黔南州2024年项目支出绩效目标批复表"), Some(2024));
         assert_eq!(
             amount("２４．０２"),

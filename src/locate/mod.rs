@@ -7,12 +7,12 @@
 
 mod labels;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
-use crate::model::{Diagnostic, Funds, Indicator, Project, Severity, Source};
+use crate::model::{Diagnostic, Funds, Indicator, IndicatorCells, Project, Severity, Source};
 use crate::read::{CellValue, Grid, Sheet};
 use crate::text::{a1, a1_range, clean};
 use crate::value::{Value, decimal_from_f64, money};
@@ -22,8 +22,8 @@ pub use labels::{Class, Column, Field, Fund, Unit};
 /// Every table found on one sheet, and the findings made on the way.
 pub fn locate(file: &str, sheet: &Sheet) -> (Vec<Project>, Vec<Diagnostic>) {
     let grid = &sheet.grid;
-    let classes = classify_cells(grid);
-    let heads = grid_headers(grid);
+    let (classes, columns) = classify_cells(grid);
+    let heads = grid_headers(grid, &columns);
     let mut projects = Vec::new();
     let mut diagnostics = Vec::new();
     let mut band_top = grid.row_indices().next().unwrap_or(0);
@@ -57,33 +57,38 @@ struct GridHead {
     columns: IndexMap<Column, u32>,
 }
 
-fn classify_cells(grid: &Grid) -> HashMap<(u32, u32), Class> {
-    let mut classes = HashMap::new();
+type Columns = Vec<(u32, u32, Column)>;
+
+/// The labels of a sheet, and the grid header cells in row order.
+fn classify_cells(grid: &Grid) -> (HashMap<(u32, u32), Class>, Columns) {
+    let mut classes = HashMap::default();
+    let mut columns = Vec::new();
     for r in grid.row_indices() {
         for (c, v) in grid.row(r) {
-            if let CellValue::Text(s) = v
-                && let Some(class) = labels::classify(s)
-            {
-                classes.insert((r, *c), class);
+            if let CellValue::Text(s) = v {
+                let (class, column) = labels::analyze(s);
+                if let Some(class) = class {
+                    classes.insert((r, *c), class);
+                }
+                if let Some(column) = column {
+                    columns.push((r, *c, column));
+                }
             }
         }
     }
-    classes
+    (classes, columns)
 }
 
-fn grid_headers(grid: &Grid) -> Vec<GridHead> {
+fn grid_headers(grid: &Grid, cells: &Columns) -> Vec<GridHead> {
     let mut heads = Vec::new();
-    for r in grid.row_indices() {
+    for row in cells.chunk_by(|a, b| a.0 == b.0) {
+        let r = row[0].0;
         let mut columns = IndexMap::new();
         let mut bottom = r;
-        for (c, v) in grid.row(r) {
-            if let CellValue::Text(s) = v
-                && let Some(col) = labels::column(s)
-            {
-                columns.entry(col).or_insert(*c);
-                if let Some(m) = grid.merge_at(r, *c) {
-                    bottom = bottom.max(m.last_row);
-                }
+        for &(_, c, col) in row {
+            columns.entry(col).or_insert(c);
+            if let Some(m) = grid.merge_at(r, c) {
+                bottom = bottom.max(m.last_row);
             }
         }
         if columns.contains_key(&Column::Name) && columns.contains_key(&Column::Value) {
@@ -319,12 +324,8 @@ impl TableBuilder<'_> {
             if let Some((t, at)) = &l2 {
                 level2 = (squeeze(t), Some(*at));
             }
-            let mut cells = IndexMap::new();
-            for (key, (_, at)) in [("level1", &level1), ("level2", &level2)] {
-                if let Some(at) = at {
-                    cells.insert(key.to_string(), a1(at.0, at.1));
-                }
-            }
+            let name_a1 =
+                |c: &Option<(String, (u32, u32))>| c.as_ref().map(|(_, at)| a1(at.0, at.1));
             let value_at = value_cell
                 .as_ref()
                 .map(|(_, at)| *at)
@@ -340,15 +341,15 @@ impl TableBuilder<'_> {
             } else {
                 Value::parse(value_text)
             };
-            if let Some((_, at)) = &name {
-                cells.insert("name".to_string(), a1(at.0, at.1));
-            }
             let cell = value_at.map(|at| a1(at.0, at.1)).unwrap_or_default();
-            cells.insert("value".to_string(), cell.clone());
             let note = read(Column::Note);
-            if let Some((_, at)) = &note {
-                cells.insert("note".to_string(), a1(at.0, at.1));
-            }
+            let cells = IndicatorCells {
+                level1: level1.1.map(|at| a1(at.0, at.1)),
+                level2: level2.1.map(|at| a1(at.0, at.1)),
+                name: name_a1(&name),
+                value: Some(cell.clone()),
+                note: name_a1(&note),
+            };
             out.push(Indicator {
                 level1: level1.0.clone(),
                 level2: level2.0.clone(),

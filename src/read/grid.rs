@@ -3,7 +3,8 @@
 //! Cells are kept sparse (a row list, each row its occupied columns) so a sheet with one
 //! cell at A1 and one far away costs two cells, not the grid between them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 
 use crate::value::decimal_from_f64;
 
@@ -19,14 +20,15 @@ pub enum CellValue {
 
 impl CellValue {
     /// The text a user sees: numbers as Excel shows them (15 significant digits).
-    pub fn text(&self) -> String {
+    pub fn text(&self) -> Cow<'_, str> {
         match self {
-            CellValue::Text(s) => s.clone(),
-            CellValue::Number(x) => decimal_from_f64(*x)
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
-            CellValue::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-            CellValue::Error(e) => e.clone(),
+            CellValue::Text(s) | CellValue::Error(s) => Cow::Borrowed(s),
+            CellValue::Number(x) => Cow::Owned(
+                decimal_from_f64(*x)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            ),
+            CellValue::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
         }
     }
 
@@ -95,7 +97,7 @@ impl Grid {
         let mut grid = Grid {
             rows,
             merges: Vec::new(),
-            covering: HashMap::new(),
+            covering: HashMap::default(),
         };
         grid.set_merges(merges);
         grid

@@ -9,7 +9,7 @@ mod ods;
 use std::io::{Cursor, Read, Seek};
 use std::path::Path;
 
-use calamine::{Data, DataRef, Dimensions, Ods, Reader, Xls, Xlsb, Xlsx};
+use calamine::{Data, DataRef, Dimensions, Reader, Xls, Xlsb, Xlsx};
 
 pub use grid::{CellValue, Grid, Rect};
 
@@ -80,16 +80,7 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
                     .collect())
             })
         }
-        Format::Ods => {
-            let spans = ods::merged_regions(bytes)?;
-            let wb = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
-                calamine::OdsError::Password => ReadError::Encrypted,
-                e => corrupt(e),
-            })?;
-            read_with_ranges(wb, move |_, name| {
-                Ok(spans.get(name).cloned().unwrap_or_default())
-            })
-        }
+        Format::Ods => ods::read_ods(bytes),
     }
 }
 

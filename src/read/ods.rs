@@ -1,82 +1,207 @@
-//! Merged regions of an OpenDocument spreadsheet, read from content.xml.
+//! OpenDocument spreadsheets, read in one pass over content.xml: values and spans.
 //!
-//! calamine gives values for .ods but not the spans; a table cell states them as
-//! `table:number-columns-spanned` and `table:number-rows-spanned`.
+//! calamine gives values for .ods but not the merged regions, so reading the spans
+//! would mean parsing content.xml twice; one pass here gives both.
 
-use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::{ReadError, Rect, corrupt};
+use super::{CellValue, Grid, ReadError, Rect, Sheet, corrupt};
 
-/// The merged regions of every table, by table name.
+/// A repeated cell or row with content is expanded at most this many times; a form
+/// never repeats a value further, and a hostile file cannot make it allocate more.
+const MAX_REPEAT: u32 = 1024;
+
+/// Reads every table of an .ods workbook.
 ///
 /// # Errors
-/// [`ReadError::Corrupt`] when content.xml is missing or not well formed.
-pub fn merged_regions(bytes: &[u8]) -> Result<HashMap<String, Vec<Rect>>, ReadError> {
+/// [`ReadError::Encrypted`] for a password-protected file, [`ReadError::Corrupt`] when
+/// content.xml is missing or not well formed.
+pub fn read_ods(bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    if let Ok(mut manifest) = zip.by_name("META-INF/manifest.xml") {
+        let mut text = String::new();
+        manifest.read_to_string(&mut text).map_err(corrupt)?;
+        if text.contains("encryption-data") {
+            return Err(ReadError::Encrypted);
+        }
+    }
     let mut xml = String::new();
     zip.by_name("content.xml")
         .map_err(corrupt)?
         .read_to_string(&mut xml)
         .map_err(corrupt)?;
-    let mut reader = quick_xml::Reader::from_str(&xml);
-    let mut out: HashMap<String, Vec<Rect>> = HashMap::new();
-    let mut table: Option<String> = None;
+    parse_content(&xml)
+}
+
+#[derive(Default)]
+struct Pending {
+    value: Option<CellValue>,
+    text: String,
+    paragraphs: u32,
+    col_repeat: u32,
+    span: Option<(u32, u32)>,
+}
+
+fn parse_content(xml: &str) -> Result<Vec<Sheet>, ReadError> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut sheets = Vec::new();
+    let mut name: Option<String> = None;
+    let mut cells: Vec<(u32, u32, CellValue)> = Vec::new();
+    let mut merges: Vec<Rect> = Vec::new();
     let (mut row, mut col) = (0u32, 0u32);
     let mut row_repeat = 1u32;
+    let mut row_cells: Vec<(u32, CellValue)> = Vec::new();
+    let mut cell: Option<Pending> = None;
     loop {
         let event = reader.read_event().map_err(corrupt)?;
-        let (start, empty) = match &event {
-            Event::Start(e) => (Some(e), false),
-            Event::Empty(e) => (Some(e), true),
-            _ => (None, false),
-        };
-        if let Some(e) = start {
-            match e.name().as_ref() as &str {
-                "table:table" => {
-                    table = attr(e, "table:name");
-                    row = 0;
-                    if empty {
-                        table = None;
+        match &event {
+            Event::Start(e) | Event::Empty(e) => {
+                let empty = matches!(event, Event::Empty(_));
+                match e.name().as_ref() as &str {
+                    "table:table" => {
+                        name = attr(e, "table:name");
+                        (row, cells, merges) = (0, Vec::new(), Vec::new());
+                    }
+                    "table:table-row" => {
+                        col = 0;
+                        row_repeat = num(e, "table:number-rows-repeated").unwrap_or(1);
+                        row_cells.clear();
+                        if empty {
+                            row = row.saturating_add(row_repeat);
+                        }
+                    }
+                    "table:table-cell" | "table:covered-table-cell" => {
+                        let span_cols = num(e, "table:number-columns-spanned").unwrap_or(1);
+                        let span_rows = num(e, "table:number-rows-spanned").unwrap_or(1);
+                        let pending = Pending {
+                            value: typed_value(e),
+                            col_repeat: num(e, "table:number-columns-repeated").unwrap_or(1),
+                            span: (span_cols > 1 || span_rows > 1)
+                                .then_some((span_rows, span_cols)),
+                            ..Pending::default()
+                        };
+                        if empty {
+                            col = finish_cell(pending, row, col, &mut row_cells, &mut merges);
+                        } else {
+                            cell = Some(pending);
+                        }
+                    }
+                    "text:p" => {
+                        if let Some(c) = cell.as_mut() {
+                            if c.paragraphs > 0 {
+                                c.text.push('\n');
+                            }
+                            c.paragraphs += 1;
+                        }
+                    }
+                    "text:s" => {
+                        if let Some(c) = cell.as_mut() {
+                            let n = num(e, "text:c").unwrap_or(1).min(MAX_REPEAT);
+                            c.text.extend(std::iter::repeat_n(' ', n as usize));
+                        }
+                    }
+                    "text:tab" => cell.iter_mut().for_each(|c| c.text.push('\t')),
+                    "text:line-break" => cell.iter_mut().for_each(|c| c.text.push('\n')),
+                    _ => {}
+                }
+            }
+            Event::Text(t) => {
+                if let Some(c) = cell.as_mut()
+                    && c.paragraphs > 0
+                {
+                    c.text.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(c) = cell.as_mut() {
+                    let entity: &str = r.as_ref();
+                    c.text.push_str(match entity {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        _ => "",
+                    });
+                    if let Some(ch) = r.resolve_char_ref().ok().flatten() {
+                        c.text.push(ch);
+                    }
+                }
+            }
+            Event::End(e) => match e.name().as_ref() as &str {
+                "table:table-cell" | "table:covered-table-cell" => {
+                    if let Some(pending) = cell.take() {
+                        col = finish_cell(pending, row, col, &mut row_cells, &mut merges);
                     }
                 }
                 "table:table-row" => {
-                    col = 0;
-                    row_repeat = num(e, "table:number-rows-repeated").unwrap_or(1);
-                    if empty {
-                        row = row.saturating_add(row_repeat);
+                    for k in 0..row_repeat.min(MAX_REPEAT) {
+                        if row_cells.is_empty() {
+                            break;
+                        }
+                        cells.extend(row_cells.iter().map(|(c, v)| (row + k, *c, v.clone())));
                     }
+                    row = row.saturating_add(row_repeat);
                 }
-                "table:table-cell" | "table:covered-table-cell" => {
-                    let cols = num(e, "table:number-columns-spanned").unwrap_or(1);
-                    let rows = num(e, "table:number-rows-spanned").unwrap_or(1);
-                    if (cols > 1 || rows > 1)
-                        && let Some(name) = &table
-                    {
-                        out.entry(name.clone()).or_default().push(Rect {
-                            first_row: row,
-                            first_col: col,
-                            last_row: row.saturating_add(rows - 1),
-                            last_col: col.saturating_add(cols - 1),
-                        });
-                    }
-                    col = col.saturating_add(num(e, "table:number-columns-repeated").unwrap_or(1));
+                "table:table" => {
+                    let grid = Grid::new(std::mem::take(&mut cells), std::mem::take(&mut merges));
+                    sheets.push(Sheet {
+                        name: name.take().unwrap_or_default(),
+                        grid,
+                    });
                 }
                 _ => {}
-            }
-        }
-        match event {
-            Event::End(e) if e.name().as_ref() == "table:table-row" => {
-                row = row.saturating_add(row_repeat);
-            }
-            Event::End(e) if e.name().as_ref() == "table:table" => table = None,
+            },
             Event::Eof => break,
             _ => {}
         }
     }
-    Ok(out)
+    Ok(sheets)
+}
+
+/// Records a finished cell (and its repetitions); returns the next column.
+fn finish_cell(
+    p: Pending,
+    row: u32,
+    col: u32,
+    row_cells: &mut Vec<(u32, CellValue)>,
+    merges: &mut Vec<Rect>,
+) -> u32 {
+    let value = match p.value {
+        Some(v) => Some(v),
+        None if !p.text.is_empty() => Some(CellValue::Text(p.text)),
+        None => None,
+    };
+    if let Some((rows, cols)) = p.span {
+        merges.push(Rect {
+            first_row: row,
+            first_col: col,
+            last_row: row.saturating_add(rows - 1),
+            last_col: col.saturating_add(cols - 1),
+        });
+    }
+    if let Some(v) = value {
+        for k in 0..p.col_repeat.min(MAX_REPEAT) {
+            row_cells.push((col + k, v.clone()));
+        }
+    }
+    col.saturating_add(p.col_repeat)
+}
+
+/// The value of a typed cell (numbers, booleans); text cells are read from their paragraphs.
+fn typed_value(e: &BytesStart<'_>) -> Option<CellValue> {
+    match attr(e, "office:value-type")?.as_str() {
+        "float" | "percentage" | "currency" => {
+            attr(e, "office:value")?.parse().ok().map(CellValue::Number)
+        }
+        "boolean" => Some(CellValue::Bool(attr(e, "office:boolean-value")? == "true")),
+        "date" => {
+            attr(e, "office:date-value").map(|d| CellValue::Text(d.chars().take(10).collect()))
+        }
+        _ => None,
+    }
 }
 
 fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
@@ -94,4 +219,37 @@ fn num(e: &BytesStart<'_>, name: &str) -> Option<u32> {
     attr(e, name)
         .and_then(|v| v.parse().ok())
         .filter(|&n| n >= 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_spans_and_repeats() {
+        let xml = r#"<office:document-content><office:body><office:spreadsheet>
+            <table:table table:name="表1">
+              <table:table-row>
+                <table:table-cell table:number-columns-spanned="2" table:number-rows-spanned="2" office:value-type="string"><text:p>主<text:s text:c="2"/>管</text:p><text:p>部门 &amp; 单位</text:p></table:table-cell>
+                <table:covered-table-cell/>
+                <table:table-cell office:value-type="float" office:value="24.02"><text:p>24.02</text:p></table:table-cell>
+              </table:table-row>
+              <table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>
+              <table:table-row><table:table-cell table:number-columns-repeated="3" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>
+            </table:table></office:spreadsheet></office:body></office:document-content>"#;
+        let sheets = parse_content(xml).unwrap();
+        let g = &sheets[0].grid;
+        assert_eq!(sheets[0].name, "表1");
+        assert_eq!(
+            g.get(0, 0),
+            Some(&CellValue::Text("主  管\n部门 & 单位".into()))
+        );
+        assert_eq!(g.get(0, 2), Some(&CellValue::Number(24.02)));
+        assert_eq!(
+            g.merge_at(1, 1).map(|m| (m.first_row, m.first_col)),
+            Some((0, 0))
+        );
+        assert_eq!(g.get(1_000_001, 2), Some(&CellValue::Text("x".into())));
+        assert_eq!(g.cell_count(), 5);
+    }
 }

@@ -105,9 +105,9 @@ fn every_value_remembers_its_cell() {
     assert_eq!(p.cells["department"], "C5");
     assert_eq!(p.cells["funds.total"], "D6");
     assert_eq!(p.indicators[0].cell, "E11");
-    assert_eq!(p.indicators[0].cells["name"], "D11");
+    assert_eq!(p.indicators[0].cells.name.as_deref(), Some("D11"));
     // 产出指标 is merged down its run: every row reports the merge's first cell.
-    assert_eq!(p.indicators[5].cells["level1"], "B11");
+    assert_eq!(p.indicators[5].cells.level1.as_deref(), Some("B11"));
     assert_eq!(p.source.range, "A1:F27");
 }
 
@@ -306,6 +306,29 @@ fn csv_has_one_row_per_indicator_with_a_bom() {
         std::fs::read(dir.path().join("seed.xlsx")).unwrap(),
         samples::all()[0].bytes,
         "the input is untouched"
+    );
+}
+
+/// Writing to a device goes straight into it: renaming a file over /dev/null would
+/// replace the device.
+#[cfg(unix)]
+#[test]
+fn output_to_a_device_is_written_in_place() {
+    let dir = Workdir::new();
+    dir.write("seed.xlsx", &samples::all()[0].bytes);
+    let out = dir.run(&["extract", "seed.xlsx", "-o", "/dev/null"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
     );
 }
 

@@ -284,20 +284,20 @@ impl Layout {
 }
 
 #[derive(Clone, Copy, Default)]
-struct Plain {
-    fancy_labels: bool,
-    repeat_levels: bool,
-    yuan_text: bool,
-    ascii_ops: bool,
-    funds_sentence: bool,
+pub struct Plain {
+    pub fancy_labels: bool,
+    pub repeat_levels: bool,
+    pub yuan_text: bool,
+    pub ascii_ops: bool,
+    pub funds_sentence: bool,
 }
 
-fn plain_sheet(projects: &[Project], opt: Plain) -> Sheet {
+pub fn plain_sheet(projects: &[Project], opt: Plain) -> Sheet {
     plain_sheet_named("Sheet1", projects, opt)
 }
 
 /// Tables without a single merge, starting at column C under a preface.
-fn plain_sheet_named(name: &str, projects: &[Project], opt: Plain) -> Sheet {
+pub fn plain_sheet_named(name: &str, projects: &[Project], opt: Plain) -> Sheet {
     let mut l = Layout::default();
     let mut r = 4;
     let c = 2;
@@ -431,7 +431,7 @@ fn full_width(s: &str) -> String {
 }
 
 /// The budget system's export: `label：value` cells and a grid with split value columns.
-fn flat_export(projects: &[Project]) -> Sheet {
+pub fn flat_export(projects: &[Project]) -> Sheet {
     let mut l = Layout::default();
     let mut r = 0;
     let s = |o: &Option<String>| o.clone().unwrap_or_default();
