@@ -19,6 +19,37 @@ pub struct Cli {
 pub enum Command {
     /// 提取：把工作簿中的每张绩效目标表读成统一模型（JSON 或 CSV）。
     Extract(ExtractArgs),
+    /// 检查：按财政局的审核规则检查每张表，问题精确到文件、工作表和单元格。
+    Check(CheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// 工作簿或目录（目录按名称顺序递归读取）。
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// 输出格式：text 每条问题一行；json 与 extract 相同的 diagnostics。
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+
+    /// 把该规则的警告视为错误（可重复）。
+    #[arg(long, value_name = "RULE")]
+    pub deny: Vec<String>,
+
+    /// 不报告该规则（可重复）。
+    #[arg(long, value_name = "RULE")]
+    pub allow: Vec<String>,
+
+    /// 规则配置文件（TOML：各规则的级别和容差）。
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]

@@ -21,6 +21,7 @@ pub mod model;
 pub mod read;
 pub mod report;
 pub mod text;
+pub mod validate;
 pub mod value;
 mod walk;
 pub mod write;

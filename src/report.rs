@@ -18,6 +18,16 @@ pub fn concise(d: &Diagnostic) -> String {
     format!("{place}: {}[{}] {}", d.severity.as_str(), d.rule, d.message)
 }
 
+/// The closing line of `check`: `已检查 3 个文件、4 个项目：1 个错误，2 个警告`.
+pub fn summary_line(files: usize, projects: usize, errors: usize, warnings: usize) -> String {
+    let verdict = if errors + warnings == 0 {
+        "未发现问题".to_string()
+    } else {
+        format!("{errors} 个错误，{warnings} 个警告")
+    };
+    format!("已检查 {files} 个文件、{projects} 个项目：{verdict}")
+}
+
 const CSV_HEADER: &[&str] = &[
     "文件",
     "工作表",

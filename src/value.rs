@@ -82,6 +82,12 @@ impl Op {
             .map(|(t, op)| (*op, t.len()))
     }
 
+    /// The operator a text starts with, if any (after folding).
+    pub fn parse_prefix(text: &str) -> Option<Op> {
+        let f: String = fold(text).chars().filter(|c| !c.is_whitespace()).collect();
+        Op::prefix(&f).map(|(op, _)| op)
+    }
+
     /// Parses an operator written alone, as in the 指标值符号 column of a flat export.
     pub fn parse(text: &str) -> Option<Op> {
         let f: String = fold(text).chars().filter(|c| !c.is_whitespace()).collect();

@@ -1,7 +1,7 @@
 //! `jixiao extract`: every table of every workbook as JSON or CSV.
 
 use crate::cli::{ExtractArgs, Format};
-use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, progress_bar};
+use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, read_inputs};
 use crate::report;
 
 /// Runs `extract`; findings go to stderr in the concise form and into the JSON.
@@ -10,10 +10,7 @@ use crate::report;
 /// When the output cannot be written.
 pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
     let output = Output::new(args.output.as_deref(), args.force, &args.paths)?;
-    let walked = crate::inputs(&args.paths);
-    let bar = progress_bar(walked.files.len());
-    let extraction = crate::extract_walked(walked, |_| bar.inc(1));
-    bar.finish_and_clear();
+    let (_, extraction) = read_inputs(&args.paths);
     for d in &extraction.diagnostics {
         eprintln!("{}", report::concise(d));
     }

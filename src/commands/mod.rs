@@ -1,5 +1,6 @@
 //! One module per subcommand; each returns the process's exit status.
 
+pub mod check;
 pub mod extract;
 mod output;
 
@@ -17,7 +18,18 @@ pub const EXIT_FAILURE: i32 = 2;
 pub fn run(cli: crate::cli::Cli) -> anyhow::Result<i32> {
     match cli.command {
         crate::cli::Command::Extract(args) => extract::run(&args),
+        crate::cli::Command::Check(args) => check::run(&args),
     }
+}
+
+/// Reads the inputs with a progress bar on stderr for long batches.
+pub(crate) fn read_inputs(paths: &[std::path::PathBuf]) -> (usize, crate::model::Extraction) {
+    let walked = crate::inputs(paths);
+    let files = walked.files.len();
+    let bar = progress_bar(files);
+    let extraction = crate::extract_walked(walked, |_| bar.inc(1));
+    bar.finish_and_clear();
+    (files, extraction)
 }
 
 /// A progress bar on stderr for batches, drawn only when stderr is a terminal.

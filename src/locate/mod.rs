@@ -178,6 +178,11 @@ impl TableBuilder<'_> {
                                 Field::Goal => &mut project.goal,
                             };
                             *slot = Some(text);
+                        } else {
+                            // Point findings at where the value should have been.
+                            project
+                                .cells
+                                .insert(field.key().into(), self.cell_after(r, *c));
                         }
                     }
                     Class::Funds { lines, unit: u } => {
@@ -187,10 +192,18 @@ impl TableBuilder<'_> {
                                 Some(a) => Some((*a, (r, *c))),
                                 None => self.amount_beside(r, *c, fund),
                             };
-                            if let Some((a, at)) = found
-                                && !funds.iter().any(|(f, _, _)| f == fund)
-                            {
-                                funds.push((fund.clone(), a, at));
+                            match found {
+                                Some((a, at)) => {
+                                    if !funds.iter().any(|(f, _, _)| f == fund) {
+                                        funds.push((fund.clone(), a, at));
+                                    }
+                                }
+                                None => {
+                                    project
+                                        .cells
+                                        .entry(fund.key())
+                                        .or_insert_with(|| self.cell_after(r, *c));
+                                }
                             }
                         }
                     }
@@ -227,6 +240,12 @@ impl TableBuilder<'_> {
             Some((v, at)) if !self.is_label(at.0, at.1) => Some((v, at)),
             _ => None,
         }
+    }
+
+    /// The A1 name of the cell right of a label (and of its merge).
+    fn cell_after(&self, row: u32, col: u32) -> String {
+        let right = self.grid.merge_at(row, col).map_or(col, |m| m.last_col);
+        a1(row, right + 1)
     }
 
     fn is_label(&self, row: u32, col: u32) -> bool {

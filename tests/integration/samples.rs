@@ -189,6 +189,53 @@ pub fn all() -> Vec<Sample> {
     out
 }
 
+/// Submissions with the mistakes `check` finds, under samples/check/: every rule of
+/// the bureau fires at least once, each at a known cell.
+pub fn problems() -> Vec<Sample> {
+    let seed = seed();
+    let mut bad = seed[0].clone();
+    bad.funds.fiscal = Some("20.00".parse().unwrap()); // funds-sum
+    let set = |p: &mut Project, name: &str, value: &str| {
+        let i = p.indicators.iter_mut().find(|i| i.name == name).unwrap();
+        i.value = Value::parse(value);
+    };
+    set(&mut bad, "模范机关相关工作经费", "≤15万元"); // cost-sum
+    set(&mut bad, "完成时限", "＝2023年"); // timeliness-year
+    set(&mut bad, "推进模范机关创建工作", "＝1"); // missing-unit
+    set(&mut bad, "机关“志愿服务”工作", "*"); // bad-value
+    for i in bad
+        .indicators
+        .iter_mut()
+        .filter(|i| i.level2 == "社会效益指标")
+    {
+        i.level2 = "社会效益".into(); // unknown-level
+    }
+    bad.indicators.retain(|i| i.level1 != "满意度指标"); // missing-category
+    let mut nameless = seed[2].clone();
+    nameless.department = None; // empty-field
+    vec![
+        sample(
+            "check/有问题的报表.xlsx",
+            "for `check`: one table with a mistake for each rule, one clean",
+            official_workbook(&[bad, seed[1].clone()], false),
+            true,
+        ),
+        sample(
+            "check/重复报送.xlsx",
+            "for `check`: a project sent twice, and one without its 主管部门",
+            official_workbook(&[seed[1].clone(), nameless], false),
+            true,
+        ),
+    ]
+}
+
+/// Every file of samples/.
+pub fn everything() -> Vec<Sample> {
+    let mut out = all();
+    out.extend(problems());
+    out
+}
+
 /// samples/README.md: what each sample shows.
 pub fn readme(samples: &[Sample]) -> String {
     let mut out = String::from(
@@ -204,6 +251,10 @@ pub fn readme(samples: &[Sample]) -> String {
     for s in samples {
         out.push_str(&format!("| `{}` | {} |\n", s.name, s.what));
     }
+    out.push_str(
+        "\nThe workbooks under `check/` hold the same projects with mistakes put in on purpose,\n\
+         for `jixiao check`; the tests pin every finding they give.\n",
+    );
     out
 }
 

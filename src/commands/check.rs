@@ -1,0 +1,83 @@
+//! `jixiao check`: the bureau's rules on every table, one finding per line.
+
+use serde::Serialize;
+
+use crate::cli::{CheckArgs, CheckFormat};
+use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, read_inputs};
+use crate::model::{Diagnostic, Severity};
+use crate::report;
+use crate::validate::{self, Config, Level};
+
+/// What was checked and what was found.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub projects: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    diagnostics: &'a [Diagnostic],
+    summary: Summary,
+}
+
+/// Runs `check`: exit status 0 without errors, 1 with any error (or a denied warning).
+///
+/// # Errors
+/// When the configuration is invalid or a rule is unknown (exit status 2).
+pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
+    let mut config = match &args.config {
+        Some(path) => Config::from_file(path)
+            .map_err(|e| e.context(format!("无法读取配置文件 {}", path.display())))?,
+        None => Config::default(),
+    };
+    for id in &args.deny {
+        config.set(id, Level::Error)?;
+    }
+    for id in &args.allow {
+        config.set(id, Level::Off)?;
+    }
+    let (files, extraction) = read_inputs(&args.paths);
+    let diagnostics = validate::check(&extraction, &config);
+    let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+    let summary = Summary {
+        files,
+        projects: extraction.projects.len(),
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+    };
+    Output::Stdout.write(|w| match args.format {
+        CheckFormat::Text => {
+            for d in &diagnostics {
+                writeln!(w, "{}", report::concise(d))?;
+            }
+            writeln!(
+                w,
+                "{}",
+                report::summary_line(
+                    summary.files,
+                    summary.projects,
+                    summary.errors,
+                    summary.warnings
+                )
+            )
+        }
+        CheckFormat::Json => {
+            serde_json::to_writer_pretty(
+                &mut *w,
+                &Report {
+                    diagnostics: &diagnostics,
+                    summary,
+                },
+            )?;
+            writeln!(w)
+        }
+    })?;
+    Ok(if summary.errors > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}

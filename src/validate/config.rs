@@ -1,0 +1,127 @@
+//! Severities and thresholds of the rules: defaults, a TOML file, `--deny` and `--allow`.
+//!
+//! ```toml
+//! # jixiao.toml
+//! [rules.cost-sum]
+//! severity = "error"        # error | warning | off
+//! tolerance = "0.01"        # 万元
+//!
+//! [rules.missing-unit]
+//! severity = "off"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::model::{Diagnostic, Severity};
+
+/// What a rule's findings become.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Off,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleConfig {
+    severity: Option<Level>,
+    tolerance: Option<Decimal>,
+}
+
+/// The configuration of the rules.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    rules: BTreeMap<String, RuleConfig>,
+}
+
+impl Config {
+    /// Reads a TOML configuration file.
+    ///
+    /// # Errors
+    /// When the file cannot be read, is not valid TOML, or names an unknown rule.
+    pub fn from_file(path: &Path) -> anyhow::Result<Config> {
+        let text = std::fs::read_to_string(path)?;
+        Config::from_toml(&text)
+    }
+
+    /// Parses a TOML configuration.
+    ///
+    /// # Errors
+    /// When the text is not valid TOML or names an unknown rule.
+    pub fn from_toml(text: &str) -> anyhow::Result<Config> {
+        let config: Config = toml::from_str(text)?;
+        for id in config.rules.keys() {
+            if super::rule(id).is_none() {
+                anyhow::bail!("未知的规则：{id}");
+            }
+        }
+        Ok(config)
+    }
+
+    /// Sets a rule's level, as `--deny` (error) and `--allow` (off) do.
+    ///
+    /// # Errors
+    /// When no rule has that id.
+    pub fn set(&mut self, id: &str, level: Level) -> anyhow::Result<()> {
+        if super::rule(id).is_none() {
+            let known: Vec<&str> = super::RULES.iter().map(|r| r.id).collect();
+            anyhow::bail!("未知的规则：{id}（可用：{}）", known.join(", "));
+        }
+        self.rules.entry(id.to_string()).or_default().severity = Some(level);
+        Ok(())
+    }
+
+    /// The amount two sums may differ by, in 万元 (default 0: exact).
+    pub fn tolerance(&self, id: &str) -> Decimal {
+        self.rules
+            .get(id)
+            .and_then(|r| r.tolerance)
+            .unwrap_or_default()
+            .abs()
+    }
+
+    /// The diagnostic with its configured severity, or `None` when the rule is off.
+    pub fn apply(&self, mut d: Diagnostic) -> Option<Diagnostic> {
+        match self.rules.get(&d.rule).and_then(|r| r.severity) {
+            Some(Level::Off) => None,
+            Some(Level::Error) => {
+                d.severity = Severity::Error;
+                Some(d)
+            }
+            Some(Level::Warning) => {
+                d.severity = Severity::Warning;
+                Some(d)
+            }
+            None => Some(d),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_from_toml_and_flags() {
+        let mut c =
+            Config::from_toml("[rules.cost-sum]\nseverity = \"error\"\ntolerance = \"0.01\"\n")
+                .unwrap();
+        assert_eq!(c.tolerance("cost-sum"), "0.01".parse().unwrap());
+        assert_eq!(c.tolerance("funds-sum"), Decimal::ZERO);
+        let d = Diagnostic::file(Severity::Warning, "cost-sum", "a.xlsx", "x");
+        assert_eq!(c.apply(d.clone()).unwrap().severity, Severity::Error);
+        c.set("cost-sum", Level::Off).unwrap();
+        assert!(c.apply(d).is_none());
+        assert!(c.set("no-such-rule", Level::Off).is_err());
+        assert!(Config::from_toml("[rules.nope]\nseverity = \"off\"").is_err());
+        assert!(Config::from_toml("[rules.cost-sum]\nseverity = \"loud\"").is_err());
+    }
+}

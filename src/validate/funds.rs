@@ -1,0 +1,171 @@
+//! Rules on the header block and the money: `empty-field`, `funds-sum`, `cost-sum`.
+
+use rust_decimal::Decimal;
+
+use super::Finding;
+use crate::model::{Indicator, Project};
+use crate::value::Op;
+
+/// `empty-field`: 二级项目名称, 主管部门 and 年度资金总额 must be there.
+pub(crate) fn empty_field(p: &Project) -> Vec<Finding> {
+    let missing = [
+        ("level2_project", "二级项目名称", p.level2_project.is_none()),
+        ("department", "主管部门", p.department.is_none()),
+        ("funds.total", "年度资金总额", p.funds.total.is_none()),
+    ];
+    missing
+        .iter()
+        .filter(|(_, _, missing)| *missing)
+        .map(|(key, label, _)| {
+            let cell = p.cells.get(*key).map(String::as_str);
+            let message = match cell {
+                Some(_) => format!("{label}为空"),
+                None => format!("未找到{label}"),
+            };
+            Finding::new("empty-field", cell, message)
+        })
+        .collect()
+}
+
+/// `funds-sum`: 年度资金总额 = 财政拨款 + 非财政拨款 (+ every other listed source).
+pub(crate) fn funds_sum(p: &Project, tolerance: Decimal) -> Vec<Finding> {
+    let f = &p.funds;
+    let (Some(total), Some(fiscal)) = (f.total, f.fiscal) else {
+        return Vec::new();
+    };
+    let non_fiscal = f.non_fiscal.unwrap_or_default();
+    let sum = fiscal + non_fiscal + f.other.values().sum::<Decimal>();
+    if (total - sum).abs() <= tolerance {
+        return Vec::new();
+    }
+    let mut message = format!(
+        "年度资金总额 {} ≠ 财政拨款 {} + 非财政拨款 {}",
+        m(total),
+        m(fiscal),
+        m(non_fiscal)
+    );
+    for (label, amount) in &f.other {
+        message.push_str(&format!(" + {label} {}", m(*amount)));
+    }
+    message.push_str(&format!("（合计 {}）", m(sum)));
+    vec![Finding::new(
+        "funds-sum",
+        p.cells.get("funds.total").map(String::as_str),
+        message,
+    )]
+}
+
+/// A 成本指标 whose value is an amount of money (元 or 万元) capped or fixed (≤, ＜, ＝):
+/// the ones that should add up to the total. Ratios (＝100%) do not count.
+pub(crate) fn money_cost(i: &Indicator) -> Option<Decimal> {
+    let is_cost = i.level2.contains("成本") || i.level1.contains("成本");
+    let capped = matches!(i.value.op, Some(Op::Le | Op::Lt | Op::Eq));
+    if is_cost && capped {
+        i.value.money_wan()
+    } else {
+        None
+    }
+}
+
+/// `cost-sum`: the money-valued 成本指标 add up to 年度资金总额.
+pub(crate) fn cost_sum(p: &Project, tolerance: Decimal) -> Vec<Finding> {
+    let Some(total) = p.funds.total else {
+        return Vec::new();
+    };
+    let costs: Vec<Decimal> = p.indicators.iter().filter_map(money_cost).collect();
+    if costs.is_empty() {
+        return Vec::new();
+    }
+    let sum: Decimal = costs.iter().sum();
+    if (total - sum).abs() <= tolerance {
+        return Vec::new();
+    }
+    let message = format!(
+        "金额类成本指标合计 {} 万元 ≠ 年度资金总额 {} 万元（{} 项）",
+        m(sum),
+        m(total),
+        costs.len()
+    );
+    vec![Finding::new(
+        "cost-sum",
+        p.cells.get("funds.total").map(String::as_str),
+        message,
+    )]
+}
+
+/// An amount as the tables print it: two decimals at least.
+fn m(d: Decimal) -> String {
+    crate::value::money(d).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{clean, push, rules};
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn empty_field_names_each_missing_field() {
+        assert!(empty_field(&clean()).is_empty());
+        let mut p = clean();
+        p.department = None;
+        p.cells.insert("department".into(), "C5".into());
+        p.funds.total = None;
+        p.cells.shift_remove("funds.total");
+        let f = empty_field(&p);
+        assert_eq!(rules(&f), ["empty-field", "empty-field"]);
+        assert_eq!(
+            (f[0].cell.as_deref(), f[0].message.as_str()),
+            (Some("C5"), "主管部门为空")
+        );
+        assert_eq!(
+            (f[1].cell.as_deref(), f[1].message.as_str()),
+            (None, "未找到年度资金总额")
+        );
+    }
+
+    #[test]
+    fn funds_sum() {
+        assert!(super::funds_sum(&clean(), Decimal::ZERO).is_empty());
+        let mut p = clean();
+        p.funds.fiscal = Some(d("20.00"));
+        let f = super::funds_sum(&p, Decimal::ZERO);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].cell.as_deref(), Some("D6"));
+        assert_eq!(
+            f[0].message,
+            "年度资金总额 24.02 ≠ 财政拨款 20.00 + 非财政拨款 0.00（合计 20.00）"
+        );
+        // Other sources count, and a tolerance absorbs rounding.
+        p.funds.other.insert("上年结转".into(), d("4.02"));
+        assert!(super::funds_sum(&p, Decimal::ZERO).is_empty());
+        p.funds.other.insert("上年结转".into(), d("4.01"));
+        assert!(super::funds_sum(&p, d("0.01")).is_empty());
+    }
+
+    #[test]
+    fn cost_sum_counts_money_only() {
+        assert!(
+            cost_sum(&clean(), Decimal::ZERO).is_empty(),
+            "16 + 5.5 + 2.52 = 24.02; ＝100% does not count"
+        );
+        let mut p = clean();
+        push(&mut p, "产出指标", "成本指标", "资料费", "≤1万元");
+        let f = cost_sum(&p, Decimal::ZERO);
+        assert_eq!(rules(&f), ["cost-sum"]);
+        assert!(
+            f[0].message.contains("25.02") && f[0].message.contains("24.02"),
+            "{}",
+            f[0].message
+        );
+        // 元 are converted; ≥ is not a cap and does not count.
+        let mut p = clean();
+        p.indicators.retain(|i| money_cost(i).is_none());
+        push(&mut p, "成本指标", "经济成本指标", "经费", "≤240200元");
+        push(&mut p, "成本指标", "经济成本指标", "下限", "≥1万元");
+        assert!(cost_sum(&p, Decimal::ZERO).is_empty());
+    }
+}

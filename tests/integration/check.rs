@@ -1,0 +1,155 @@
+//! `check` on the samples: the seed is clean, every rule fires where it should.
+
+use crate::samples;
+use crate::workdir::Workdir;
+
+#[test]
+fn the_seed_checks_clean() {
+    let dir = Workdir::new();
+    dir.write("seed.xlsx", &samples::all()[0].bytes);
+    let out = dir.run(&["check", "seed.xlsx"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "已检查 1 个文件、4 个项目：未发现问题\n"
+    );
+}
+
+/// Every shape of the seed checks clean on its own: the rules read the model, not
+/// the layout.
+#[test]
+fn every_shape_of_the_seed_checks_clean() {
+    for sample in samples::all() {
+        let dir = Workdir::new();
+        dir.write(&sample.name, &sample.bytes);
+        let out = dir.run(&["check", &sample.name]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}: {}",
+            sample.name,
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).ends_with("未发现问题\n"),
+            "{}",
+            sample.name
+        );
+    }
+}
+
+#[test]
+fn every_rule_fires_on_the_problem_samples() {
+    let dir = Workdir::new();
+    for s in samples::problems() {
+        dir.write(&s.name, &s.bytes);
+    }
+    let out = dir.run(&["check", "check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let expected = [
+        "check/有问题的报表.xlsx:项目1!D6: error[funds-sum] 年度资金总额 24.02 ≠ 财政拨款 20.00 + 非财政拨款 0.00（合计 20.00）",
+        "check/有问题的报表.xlsx:项目1!D6: warning[cost-sum] 金额类成本指标合计 23.02 万元 ≠ 年度资金总额 24.02 万元（3 项）",
+        "check/有问题的报表.xlsx:项目1!B11: error[missing-category] 缺少满意度指标",
+        "check/有问题的报表.xlsx:项目1!C23: warning[unknown-level] 二级指标“社会效益”不在效益指标之下，是否应为“社会效益指标”？",
+        "check/有问题的报表.xlsx:项目1!E14: error[bad-value] “机关“志愿服务”工作”的指标值是占位符“*”",
+        "check/有问题的报表.xlsx:项目1!E12: warning[missing-unit] “推进模范机关创建工作”的指标值“＝1”没有计量单位",
+        "check/有问题的报表.xlsx:项目1!E18: warning[timeliness-year] “完成时限”的指标值“＝2023年”写的是2023年，不在预算年度 2024 年内",
+        "check/重复报送.xlsx:项目2!C5: error[empty-field] 主管部门为空",
+        "check/重复报送.xlsx:项目1!F4: warning[duplicate-project] 项目“党建专项“七一”系列活动、党建宣传”（中共黔南州直属机关工作委员会）与 check/有问题的报表.xlsx:项目2 中的项目重复，可能是重复报送",
+        "已检查 2 个文件、4 个项目：4 个错误，5 个警告",
+    ];
+    assert_eq!(text.lines().collect::<Vec<_>>(), expected);
+}
+
+#[test]
+fn deny_allow_config_and_json() {
+    let dir = Workdir::new();
+    for s in samples::problems() {
+        dir.write(&s.name, &s.bytes);
+    }
+    // --allow silences a rule; --deny makes a warning an error.
+    let out = dir.run(&["check", "check/重复报送.xlsx", "--allow", "empty-field"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = dir.run(&[
+        "check",
+        "check/有问题的报表.xlsx",
+        "--allow",
+        "funds-sum",
+        "--allow",
+        "missing-category",
+        "--allow",
+        "bad-value",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = dir.run(&[
+        "check",
+        "check/有问题的报表.xlsx",
+        "--allow",
+        "funds-sum",
+        "--allow",
+        "missing-category",
+        "--allow",
+        "bad-value",
+        "--deny",
+        "cost-sum",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("error[cost-sum]"));
+    // The same from a configuration file, with a tolerance.
+    dir.write("jixiao.toml", "[rules.funds-sum]\ntolerance = \"4.02\"\n[rules.missing-category]\nseverity = \"warning\"\n[rules.bad-value]\nseverity = \"off\"\n".as_bytes());
+    let out = dir.run(&[
+        "check",
+        "check/有问题的报表.xlsx",
+        "--config",
+        "jixiao.toml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["summary"]["errors"], 0);
+    assert_eq!(json["summary"]["projects"], 2);
+    let rules: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "cost-sum",
+            "missing-category",
+            "unknown-level",
+            "missing-unit",
+            "timeliness-year"
+        ]
+    );
+    assert_eq!(json["diagnostics"][1]["severity"], "warning");
+    assert_eq!(json["diagnostics"][0]["cell"], "D6");
+    // Unknown rules and broken configuration are usage errors.
+    assert_eq!(
+        dir.run(&["check", "check", "--deny", "no-such-rule"])
+            .status
+            .code(),
+        Some(2)
+    );
+    dir.write("bad.toml", b"[rules.funds-sum]\nseverity = 3\n");
+    assert_eq!(
+        dir.run(&["check", "check", "--config", "bad.toml"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
