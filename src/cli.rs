@@ -21,6 +21,91 @@ pub enum Command {
     Extract(ExtractArgs),
     /// 检查：按财政局的审核规则检查每张表，问题精确到文件、工作表和单元格。
     Check(CheckArgs),
+    /// 汇总：把所有表合并成一个工作簿（汇总表、按主管部门分表的规范格式、问题清单）。
+    Merge(MergeArgs),
+    /// 拆分：每个项目一个规范格式（附表7）的工作簿。
+    Split(SplitArgs),
+    /// 模板：生成供部门填报的空白规范表（带下拉列表和填写提示）。
+    Template(TemplateArgs),
+}
+
+/// The layout and the parts of the title, shared by the commands that write tables.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LayoutArgs {
+    /// 版式定义文件（TOML，见 templates/official.toml）；默认使用内置的附表7版式。
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+
+    /// 标题中的地区（如 黔南州）；默认取自原表标题。
+    #[arg(long)]
+    pub region: Option<String>,
+
+    /// 标题中的年度（如 2024）；默认取自原表标题。
+    #[arg(long)]
+    pub year: Option<u16>,
+
+    /// 表号（如 附表7）。
+    #[arg(long, value_name = "LABEL")]
+    pub table_label: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// 工作簿或目录（目录按名称顺序递归读取）。
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// 输出的工作簿（.xlsx）。
+    #[arg(short, long, value_name = "OUT.xlsx")]
+    pub output: PathBuf,
+
+    /// 覆盖已存在的输出文件。
+    #[arg(long)]
+    pub force: bool,
+
+    /// 问题清单所用的规则配置文件（同 check --config）。
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub layout: LayoutArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SplitArgs {
+    /// 工作簿或目录（目录按名称顺序递归读取）。
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// 输出目录（不存在则创建）。
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+
+    /// 覆盖目录中已存在的同名文件。
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub layout: LayoutArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TemplateArgs {
+    /// 输出的工作簿。
+    #[arg(
+        short,
+        long,
+        value_name = "FILE",
+        default_value = "项目支出绩效目标表（空白）.xlsx"
+    )]
+    pub output: PathBuf,
+
+    /// 覆盖已存在的输出文件。
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub layout: LayoutArgs,
 }
 
 #[derive(Debug, clap::Args)]

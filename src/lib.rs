@@ -14,12 +14,14 @@
 //! (cells → tables), [`model`] (the indicator model), [`value`] (指标值 parsing),
 //! [`report`] (findings as text, model as CSV).
 
+pub mod aggregate;
 pub mod cli;
 pub mod commands;
 pub mod locate;
 pub mod model;
 pub mod read;
 pub mod report;
+pub mod template;
 pub mod text;
 pub mod validate;
 pub mod value;

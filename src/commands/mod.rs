@@ -2,7 +2,10 @@
 
 pub mod check;
 pub mod extract;
-mod output;
+pub mod merge;
+pub(crate) mod output;
+pub mod split;
+pub mod template;
 
 pub use output::Output;
 
@@ -19,6 +22,9 @@ pub fn run(cli: crate::cli::Cli) -> anyhow::Result<i32> {
     match cli.command {
         crate::cli::Command::Extract(args) => extract::run(&args),
         crate::cli::Command::Check(args) => check::run(&args),
+        crate::cli::Command::Merge(args) => merge::run(&args),
+        crate::cli::Command::Split(args) => split::run(&args),
+        crate::cli::Command::Template(args) => template::run(&args),
     }
 }
 
@@ -30,6 +36,27 @@ pub(crate) fn read_inputs(paths: &[std::path::PathBuf]) -> (usize, crate::model:
     let extraction = crate::extract_walked(walked, |_| bar.inc(1));
     bar.finish_and_clear();
     (files, extraction)
+}
+
+/// The template and title parts the layout options ask for.
+///
+/// # Errors
+/// When the template file cannot be read or is not a layout.
+pub(crate) fn layout_parts(
+    args: &crate::cli::LayoutArgs,
+) -> anyhow::Result<(crate::template::Template, crate::template::TitleParts)> {
+    use anyhow::Context;
+    let template = match &args.template {
+        Some(path) => crate::template::Template::from_file(path)
+            .with_context(|| format!("无法读取版式文件 {}", path.display()))?,
+        None => crate::template::Template::default(),
+    };
+    let parts = crate::template::TitleParts {
+        region: args.region.clone(),
+        year: args.year,
+        table_label: args.table_label.clone(),
+    };
+    Ok((template, parts))
 }
 
 /// A progress bar on stderr for batches, drawn only when stderr is a terminal.

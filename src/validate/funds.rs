@@ -57,7 +57,7 @@ pub(crate) fn funds_sum(p: &Project, tolerance: Decimal) -> Vec<Finding> {
 
 /// A 成本指标 whose value is an amount of money (元 or 万元) capped or fixed (≤, ＜, ＝):
 /// the ones that should add up to the total. Ratios (＝100%) do not count.
-pub(crate) fn money_cost(i: &Indicator) -> Option<Decimal> {
+pub fn money_cost(i: &Indicator) -> Option<Decimal> {
     let is_cost = i.level2.contains("成本") || i.level1.contains("成本");
     let capped = matches!(i.value.op, Some(Op::Le | Op::Lt | Op::Eq));
     if is_cost && capped {

@@ -14,6 +14,10 @@ mod testing;
 use crate::model::{Diagnostic, Extraction, Project, Severity};
 
 pub use config::{Config, Level};
+pub use funds::money_cost;
+pub use indicators::FRAMEWORK;
+#[cfg(test)]
+pub(crate) use testing::clean as testing_clean;
 
 /// A rule: its id, what it checks, its default severity.
 pub struct Rule {

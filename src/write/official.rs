@@ -6,39 +6,43 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
 
 use crate::model::Project;
+use crate::template::{Orientation, Template, TitleParts};
 use crate::write::wrapped_lines;
 
-/// Column widths A–F: 绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 说明.
-pub const WIDTHS: [f64; 6] = [5.0, 12.0, 16.0, 36.0, 16.0, 18.0];
 const COLS: u16 = 6;
 const LINE_HEIGHT: f64 = 14.5;
 
-/// The formats of the layout, built once per workbook.
+/// The formats of the layout, built once per workbook from the template.
 pub struct Styles {
-    label_tag: Format,
-    title: Format,
-    unit: Format,
-    label: Format,
-    text: Format,
-    left: Format,
-    money: Format,
-    head: Format,
+    pub(crate) label_tag: Format,
+    pub(crate) title: Format,
+    pub(crate) unit: Format,
+    pub(crate) label: Format,
+    pub(crate) text: Format,
+    pub(crate) left: Format,
+    pub(crate) money: Format,
+    pub(crate) head: Format,
 }
 
 impl Styles {
-    /// 宋体 throughout; thin borders, wrapped and centred text; amounts as 0.00.
-    pub fn new(font: &str) -> Styles {
-        let base = Format::new().set_font_name(font).set_font_size(11);
+    /// The body font throughout; thin borders, wrapped and centred text; amounts 0.00.
+    pub fn new(t: &Template) -> Styles {
+        let base = Format::new()
+            .set_font_name(&t.fonts.body)
+            .set_font_size(t.fonts.body_size);
         let cell = base
             .clone()
             .set_border(FormatBorder::Thin)
             .set_text_wrap()
             .set_align(FormatAlign::VerticalCenter);
         Styles {
-            label_tag: base.clone().set_font_size(12).set_bold(),
-            title: base
+            label_tag: base
                 .clone()
-                .set_font_size(18)
+                .set_font_size(t.fonts.body_size + 1.0)
+                .set_bold(),
+            title: Format::new()
+                .set_font_name(&t.fonts.title)
+                .set_font_size(t.fonts.title_size)
                 .set_bold()
                 .set_align(FormatAlign::Center)
                 .set_align(FormatAlign::VerticalCenter),
@@ -55,42 +59,149 @@ impl Styles {
     }
 }
 
-/// Sets the column widths and A4 print settings the layout needs.
-pub fn set_up_sheet(ws: &mut Worksheet) -> Result<(), XlsxError> {
-    for (c, w) in WIDTHS.iter().enumerate() {
+/// What the writer needs besides the project: the layout and the title's parts.
+pub struct Layout<'a> {
+    pub template: &'a Template,
+    pub parts: &'a TitleParts,
+    pub styles: Styles,
+}
+
+impl<'a> Layout<'a> {
+    pub fn new(template: &'a Template, parts: &'a TitleParts) -> Layout<'a> {
+        Layout {
+            template,
+            parts,
+            styles: Styles::new(template),
+        }
+    }
+}
+
+/// Where a written table's parts landed.
+#[derive(Debug, Clone, Copy)]
+pub struct Written {
+    /// The row of the indicator grid's header.
+    pub grid_header: u32,
+    /// The first row after the table.
+    pub next: u32,
+}
+
+/// Sets the column widths and print settings of the template.
+///
+/// # Errors
+/// When rust_xlsxwriter refuses a setting.
+pub fn set_up_sheet(ws: &mut Worksheet, t: &Template) -> Result<(), XlsxError> {
+    for (c, w) in t.columns.widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
-    ws.set_paper_size(9); // A4
-    ws.set_portrait();
-    ws.set_print_fit_to_pages(1, 0);
+    let p = &t.print;
+    ws.set_paper_size(p.paper.code());
+    match p.orientation {
+        Orientation::Portrait => ws.set_portrait(),
+        Orientation::Landscape => ws.set_landscape(),
+    };
+    ws.set_print_fit_to_pages(p.fit_pages_wide, 0);
     ws.set_print_center_horizontally(true);
-    ws.set_margins(0.6, 0.6, 0.75, 0.75, 0.3, 0.3);
+    let m = p.margins;
+    ws.set_margins(m.left, m.right, m.top, m.bottom, m.header, m.footer);
     Ok(())
 }
 
-/// Writes one project from `row` down; returns the first row after it.
+/// Writes one project from `row` down.
 ///
 /// # Errors
 /// When rust_xlsxwriter refuses a cell (past the sheet's limits).
 pub fn write_project(
     ws: &mut Worksheet,
-    s: &Styles,
+    l: &Layout<'_>,
     row: u32,
     p: &Project,
-    tag: &str,
-) -> Result<u32, XlsxError> {
+) -> Result<Written, XlsxError> {
+    let (s, widths) = (&l.styles, l.template.columns.widths);
     let last = COLS - 1;
+    let mut r = write_header(ws, l, row, p, last, &widths)?;
+    // The indicator grid.
+    let head = r;
+    for (c, label) in ["一级指标", "二级指标", "三级指标", "指标值", "说明"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(r, c as u16 + 1, *label, &s.head)?;
+    }
+    ws.set_row_height(r, height(1))?;
+    r += 1;
+    let rows = &p.indicators;
+    for (i, ind) in rows.iter().enumerate() {
+        let rr = r + i as u32;
+        let note = ind.note.as_deref().unwrap_or("");
+        ws.write_string_with_format(rr, 3, &ind.name, &s.left)?;
+        ws.write_string_with_format(rr, 4, &ind.value.text, &s.text)?;
+        ws.write_string_with_format(rr, 5, note, &s.left)?;
+        let lines = wrapped_lines(&ind.name, widths[3])
+            .max(wrapped_lines(&ind.value.text, widths[4]))
+            .max(wrapped_lines(note, widths[5]))
+            .max(wrapped_lines(&ind.level2, widths[2]));
+        ws.set_row_height(rr, height(lines))?;
+    }
+    // 一级 merged down its run; 二级 down its run within the 一级.
+    merge_runs(
+        ws,
+        r,
+        &rows
+            .iter()
+            .map(|i| (i.level1.as_str(), ""))
+            .collect::<Vec<_>>(),
+        1,
+        &s.text,
+    )?;
+    merge_runs(
+        ws,
+        r,
+        &rows
+            .iter()
+            .map(|i| (i.level1.as_str(), i.level2.as_str()))
+            .collect::<Vec<_>>(),
+        2,
+        &s.text,
+    )?;
+    let end = r + rows.len().max(1) as u32 - 1;
+    if rows.is_empty() {
+        for c in 1..COLS {
+            ws.write_blank(r, c, &s.text)?;
+        }
+    }
+    ws.merge_range(head, 0, end, 0, "绩\n效\n指\n标", &s.head)?;
+    Ok(Written {
+        grid_header: head,
+        next: end + 1,
+    })
+}
+
+/// Writes the label, title, unit line, header block, 资金情况 and 年度总体目标 across
+/// columns A to `last`; returns the row after them. `widths` are the columns' widths.
+///
+/// # Errors
+/// When rust_xlsxwriter refuses a cell.
+pub fn write_header(
+    ws: &mut Worksheet,
+    l: &Layout<'_>,
+    row: u32,
+    p: &Project,
+    last: u16,
+    widths: &[f64],
+) -> Result<u32, XlsxError> {
+    let (s, t) = (&l.styles, l.template);
     let text = |o: &Option<String>| o.clone().unwrap_or_default();
     let mut r = row;
-    ws.write_string_with_format(r, 0, tag, &s.label_tag)?;
+    ws.write_string_with_format(r, 0, t.label(l.parts), &s.label_tag)?;
     r += 1;
-    ws.merge_range(r, 0, r, last, &text(&p.title), &s.title)?;
-    ws.set_row_height(r, 36)?;
+    ws.merge_range(r, 0, r, last, &t.title_for(p, l.parts), &s.title)?;
+    ws.set_row_height(r, t.fonts.title_size * 2.0)?;
     r += 1;
-    ws.merge_range(r, 4, r, last, &format!("单位：{}", p.unit), &s.unit)?;
+    ws.merge_range(r, last - 1, r, last, &format!("单位：{}", t.unit), &s.unit)?;
     r += 1;
 
     // 一级项目名称 | value | 二级项目名称 | value, then 主管部门 | … | 实施单位 | …
+    let right: f64 = widths[5..=last as usize].iter().sum();
     for (l1, v1, l2, v2) in [
         (
             "一级项目名称",
@@ -103,9 +214,13 @@ pub fn write_project(
         ws.merge_range(r, 0, r, 1, l1, &s.label)?;
         ws.merge_range(r, 2, r, 3, &text(v1), &s.text)?;
         ws.write_string_with_format(r, 4, l2, &s.label)?;
-        ws.write_string_with_format(r, 5, text(v2), &s.text)?;
-        let lines = wrapped_lines(&text(v1), WIDTHS[2] + WIDTHS[3])
-            .max(wrapped_lines(&text(v2), WIDTHS[5]));
+        if last > 5 {
+            ws.merge_range(r, 5, r, last, &text(v2), &s.text)?;
+        } else {
+            ws.write_string_with_format(r, 5, text(v2), &s.text)?;
+        }
+        let lines =
+            wrapped_lines(&text(v1), widths[2] + widths[3]).max(wrapped_lines(&text(v2), right));
         ws.set_row_height(r, height(lines.max(2)))?;
         r += 1;
     }
@@ -121,12 +236,10 @@ pub fn write_project(
     let first = r;
     for (label, amount) in &lines {
         ws.write_string_with_format(r, 2, label, &s.label)?;
-        match amount.and_then(|d| d.to_f64()) {
-            Some(x) => ws
-                .merge_range(r, 3, r, last, "", &s.money)?
-                .write_number_with_format(r, 3, x, &s.money)?,
-            None => ws.merge_range(r, 3, r, last, "", &s.money)?,
-        };
+        ws.merge_range(r, 3, r, last, "", &s.money)?;
+        if let Some(x) = amount.and_then(|d| d.to_f64()) {
+            ws.write_number_with_format(r, 3, x, &s.money)?;
+        }
         ws.set_row_height(r, height(1))?;
         r += 1;
     }
@@ -137,64 +250,17 @@ pub fn write_project(
     ws.merge_range(r, 2, r, last, &goal, &s.left)?;
     ws.set_row_height(
         r,
-        height(wrapped_lines(&goal, WIDTHS[2..].iter().sum()).max(2)),
+        height(wrapped_lines(&goal, widths[2..=last as usize].iter().sum()).max(2)),
     )?;
-    r += 1;
-
-    // The indicator grid.
-    let head = r;
-    for (c, label) in ["一级指标", "二级指标", "三级指标", "指标值", "说明"]
-        .iter()
-        .enumerate()
-    {
-        ws.write_string_with_format(r, c as u16 + 1, *label, &s.head)?;
-    }
-    ws.set_row_height(r, height(1))?;
-    r += 1;
-    let rows = &p.indicators;
-    for (i, ind) in rows.iter().enumerate() {
-        let rr = r + i as u32;
-        ws.write_string_with_format(rr, 3, &ind.name, &s.left)?;
-        ws.write_string_with_format(rr, 4, &ind.value.text, &s.text)?;
-        ws.write_string_with_format(rr, 5, ind.note.as_deref().unwrap_or(""), &s.left)?;
-        let lines = wrapped_lines(&ind.name, WIDTHS[3])
-            .max(wrapped_lines(&ind.value.text, WIDTHS[4]))
-            .max(wrapped_lines(ind.note.as_deref().unwrap_or(""), WIDTHS[5]));
-        ws.set_row_height(rr, height(lines))?;
-    }
-    // 一级 merged down its run; 二级 down its run within the 一级.
-    merge_runs(
-        ws,
-        r,
-        rows.iter().map(|i| (i.level1.as_str(), "")).collect(),
-        1,
-        &s.text,
-    )?;
-    merge_runs(
-        ws,
-        r,
-        rows.iter()
-            .map(|i| (i.level1.as_str(), i.level2.as_str()))
-            .collect(),
-        2,
-        &s.text,
-    )?;
-    let end = r + rows.len().max(1) as u32 - 1;
-    if rows.is_empty() {
-        for c in 1..COLS {
-            ws.write_blank(r, c, &s.text)?;
-        }
-    }
-    ws.merge_range(head, 0, end, 0, "绩\n效\n指\n标", &s.head)?;
-    Ok(end + 1)
+    Ok(r + 1)
 }
 
 /// Writes `keys` down column `col` from `row`, merging runs of equal keys; the cell
-/// shows the key's last part (the 一级 or 二级 label).
+/// shows the key's 一级 part in column B and its 二级 part in column C.
 fn merge_runs(
     ws: &mut Worksheet,
     row: u32,
-    keys: Vec<(&str, &str)>,
+    keys: &[(&str, &str)],
     col: u16,
     f: &Format,
 ) -> Result<(), XlsxError> {
@@ -220,6 +286,6 @@ fn merge_runs(
     Ok(())
 }
 
-fn height(lines: u32) -> f64 {
+pub(crate) fn height(lines: u32) -> f64 {
     lines as f64 * LINE_HEIGHT + 6.0
 }

@@ -5,3 +5,4 @@ mod check;
 mod extract;
 mod samples;
 mod workdir;
+mod write;

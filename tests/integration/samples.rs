@@ -271,10 +271,12 @@ fn sample(name: &str, what: &'static str, bytes: Vec<u8>, has_title: bool) -> Sa
 pub fn official_workbook(projects: &[Project], stacked: bool) -> Vec<u8> {
     use jixiao::write::official;
     let mut wb = jixiao::write::new_workbook();
-    let styles = official::Styles::new("宋体");
+    let template = jixiao::template::Template::default();
+    let parts = jixiao::template::TitleParts::default();
+    let layout = official::Layout::new(&template, &parts);
     if stacked {
         let ws = wb.add_worksheet().set_name("绩效目标表").unwrap();
-        official::set_up_sheet(ws).unwrap();
+        official::set_up_sheet(ws, &template).unwrap();
         let note = Format::new().set_font_name("宋体");
         ws.write_string_with_format(
             0,
@@ -286,7 +288,7 @@ pub fn official_workbook(projects: &[Project], stacked: bool) -> Vec<u8> {
         let mut row = 1;
         let mut breaks = Vec::new();
         for p in projects {
-            row = official::write_project(ws, &styles, row, p, "附表7").unwrap();
+            row = official::write_project(ws, &layout, row, p).unwrap().next;
             ws.write_string_with_format(
                 row,
                 0,
@@ -305,8 +307,8 @@ pub fn official_workbook(projects: &[Project], stacked: bool) -> Vec<u8> {
                 .add_worksheet()
                 .set_name(format!("项目{}", i + 1))
                 .unwrap();
-            official::set_up_sheet(ws).unwrap();
-            official::write_project(ws, &styles, 0, p, "附表7").unwrap();
+            official::set_up_sheet(ws, &template).unwrap();
+            official::write_project(ws, &layout, 0, p).unwrap();
         }
     }
     wb.save_to_buffer().unwrap()

@@ -1,0 +1,43 @@
+//! `jixiao merge`: the consolidated workbook — 汇总, one sheet per 主管部门, 问题清单.
+
+use anyhow::Context;
+
+use crate::cli::MergeArgs;
+use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, layout_parts, read_inputs};
+use crate::model::Severity;
+use crate::report;
+use crate::validate::{self, Config};
+use crate::write::{self, Layout};
+
+/// Runs `merge`; findings go to stderr and into 问题清单. Exit status 1 when any
+/// finding is an error (the workbook is still written).
+///
+/// # Errors
+/// When the output cannot be written or the layout or configuration is invalid.
+pub fn run(args: &MergeArgs) -> anyhow::Result<i32> {
+    let output = Output::new(Some(&args.output), args.force, &args.paths)?;
+    let (template, parts) = layout_parts(&args.layout)?;
+    let config = match &args.config {
+        Some(path) => Config::from_file(path)
+            .with_context(|| format!("无法读取配置文件 {}", path.display()))?,
+        None => Config::default(),
+    };
+    let (files, extraction) = read_inputs(&args.paths);
+    let diagnostics = validate::check(&extraction, &config);
+    for d in &diagnostics {
+        eprintln!("{}", report::concise(d));
+    }
+    let layout = Layout::new(&template, &parts);
+    let bytes = write::merged_workbook(&extraction.projects, &diagnostics, &layout)
+        .context("生成汇总工作簿失败")?;
+    output.write(|w| w.write_all(&bytes))?;
+    let total = crate::aggregate::grand_total(&extraction.projects);
+    eprintln!(
+        "已汇总 {files} 个文件、{} 个项目，年度资金总额 {} 万元：{}",
+        total.projects,
+        crate::value::money(total.total),
+        args.output.display()
+    );
+    let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    Ok(if errors { EXIT_FINDINGS } else { EXIT_OK })
+}

@@ -1,0 +1,63 @@
+//! `jixiao split`: one workbook per project, in the official layout.
+
+use anyhow::{Context, bail};
+use rayon::prelude::*;
+
+use crate::cli::SplitArgs;
+use crate::commands::{
+    EXIT_FINDINGS, EXIT_OK, layout_parts, output::write_atomically, read_inputs,
+};
+use crate::report;
+use crate::write::{self, FileNames, Layout};
+
+/// Runs `split`: every project to `DIR/主管部门-二级项目名称.xlsx`. Exit status 1 when
+/// a file was refused (the others are still written).
+///
+/// # Errors
+/// When the directory cannot be made, a target exists without `--force`, or a write fails.
+pub fn run(args: &SplitArgs) -> anyhow::Result<i32> {
+    let (template, parts) = layout_parts(&args.layout)?;
+    let (_, extraction) = read_inputs(&args.paths);
+    for d in &extraction.diagnostics {
+        eprintln!("{}", report::concise(d));
+    }
+    std::fs::create_dir_all(&args.output)
+        .with_context(|| format!("无法创建目录 {}", args.output.display()))?;
+    let mut names = FileNames::default();
+    let targets: Vec<_> = extraction
+        .projects
+        .iter()
+        .map(|p| {
+            let dept = p.department.as_deref().unwrap_or("未填主管部门");
+            let name = p.level2_project.as_deref().unwrap_or("未填项目名称");
+            (
+                p,
+                args.output
+                    .join(names.unique(&format!("{dept}-{name}"), "xlsx")),
+            )
+        })
+        .collect();
+    // Refuse before writing anything, so a refused run changes nothing.
+    if !args.force
+        && let Some((_, path)) = targets.iter().find(|(_, path)| path.exists())
+    {
+        bail!("输出文件 {} 已存在；如需覆盖，请加 --force", path.display());
+    }
+    let layout = Layout::new(&template, &parts);
+    targets
+        .par_iter()
+        .try_for_each(|(p, path)| -> anyhow::Result<()> {
+            let bytes = write::project_workbook(p, &layout).context("生成工作簿失败")?;
+            write_atomically(path, args.force, |w| w.write_all(&bytes))
+        })?;
+    eprintln!(
+        "已写出 {} 个工作簿到 {}",
+        targets.len(),
+        args.output.display()
+    );
+    Ok(if extraction.has_errors() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}

@@ -1,0 +1,295 @@
+//! The bureau's annual roll-up sheet (汇总): one row per project, grouped by 主管部门
+//! with a 小计 after each and a 合计 at the end; and the 问题清单 of every finding.
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError};
+
+use crate::aggregate::{self, indicator_stats};
+use crate::model::{Diagnostic, Project, Severity};
+use crate::template::Template;
+use crate::text::column_name;
+
+const HEADERS: &[(&str, f64)] = &[
+    ("序号", 6.0),
+    ("主管部门", 24.0),
+    ("实施单位", 24.0),
+    ("一级项目名称", 20.0),
+    ("二级项目名称", 30.0),
+    ("年度资金总额", 13.0),
+    ("财政拨款", 12.0),
+    ("非财政拨款", 12.0),
+    ("产出指标", 9.0),
+    ("效益指标", 9.0),
+    ("满意度指标", 10.0),
+    ("指标合计", 9.0),
+    ("来源文件", 30.0),
+    ("工作表", 12.0),
+];
+/// The first money column (年度资金总额) and the number of money columns.
+const MONEY: u16 = 5;
+const HEADER_ROW: u32 = 2;
+
+struct Formats {
+    title: Format,
+    unit: Format,
+    head: Format,
+    text: Format,
+    number: Format,
+    money: Format,
+    sub_text: Format,
+    sub_money: Format,
+    sub_number: Format,
+}
+
+impl Formats {
+    fn new(t: &Template) -> Formats {
+        let base = Format::new()
+            .set_font_name(&t.fonts.body)
+            .set_font_size(t.fonts.body_size);
+        let cell = base
+            .clone()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_text_wrap();
+        let sub = cell.clone().set_bold().set_background_color("#F2F2F2");
+        Formats {
+            title: Format::new()
+                .set_font_name(&t.fonts.title)
+                .set_font_size(t.fonts.title_size - 2.0)
+                .set_bold()
+                .set_align(FormatAlign::Center),
+            unit: base.clone().set_align(FormatAlign::Right),
+            head: cell
+                .clone()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_background_color("#D9E1F2"),
+            text: cell.clone(),
+            number: cell.clone().set_align(FormatAlign::Center),
+            money: cell.clone().set_num_format("0.00"),
+            sub_text: sub.clone(),
+            sub_money: sub.clone().set_num_format("0.00"),
+            sub_number: sub.set_align(FormatAlign::Center),
+        }
+    }
+}
+
+/// The roll-up's title: the region and year of the inputs' tables, when they agree.
+pub fn rollup_title(projects: &[Project]) -> String {
+    let region = projects
+        .first()
+        .and_then(|p| p.title.as_deref())
+        .map(crate::template::region_of)
+        .unwrap_or_default();
+    let year = projects.first().and_then(|p| p.year);
+    let same_year = projects.iter().all(|p| p.year == year);
+    match year {
+        Some(y) if same_year => format!("{region}{y}年项目支出绩效目标汇总表"),
+        _ => format!("{region}项目支出绩效目标汇总表"),
+    }
+}
+
+/// Writes the 汇总 sheet.
+///
+/// # Errors
+/// When rust_xlsxwriter refuses a cell.
+pub fn write_rollup(
+    ws: &mut Worksheet,
+    t: &Template,
+    projects: &[Project],
+) -> Result<(), XlsxError> {
+    let f = Formats::new(t);
+    let last_col = HEADERS.len() as u16 - 1;
+    ws.merge_range(0, 0, 0, last_col, &rollup_title(projects), &f.title)?;
+    ws.set_row_height(0, 30)?;
+    ws.merge_range(
+        1,
+        last_col - 2,
+        1,
+        last_col,
+        &format!("单位：{}", t.unit),
+        &f.unit,
+    )?;
+    for (c, (h, w)) in HEADERS.iter().enumerate() {
+        ws.write_string_with_format(HEADER_ROW, c as u16, *h, &f.head)?;
+        ws.set_column_width(c as u16, *w)?;
+    }
+    let mut r = HEADER_ROW + 1;
+    let mut n = 0;
+    for (dept, group) in aggregate::group_by(projects, aggregate::department_of) {
+        let first = r;
+        for p in &group {
+            n += 1;
+            let stats = indicator_stats(p);
+            let s = |o: &Option<String>| o.clone().unwrap_or_default();
+            ws.write_number_with_format(r, 0, n as f64, &f.number)?;
+            ws.write_string_with_format(r, 1, &dept, &f.text)?;
+            ws.write_string_with_format(r, 2, s(&p.implementer), &f.text)?;
+            ws.write_string_with_format(r, 3, s(&p.level1_project), &f.text)?;
+            ws.write_string_with_format(r, 4, s(&p.level2_project), &f.text)?;
+            for (k, amount) in [p.funds.total, p.funds.fiscal, p.funds.non_fiscal]
+                .iter()
+                .enumerate()
+            {
+                match amount.and_then(|d| d.to_f64()) {
+                    Some(x) => ws.write_number_with_format(r, MONEY + k as u16, x, &f.money)?,
+                    None => ws.write_blank(r, MONEY + k as u16, &f.money)?,
+                };
+            }
+            for (k, count) in [
+                stats.count("产出"),
+                stats.count("效益"),
+                stats.count("满意度"),
+                stats.total(),
+            ]
+            .iter()
+            .enumerate()
+            {
+                ws.write_number_with_format(r, 8 + k as u16, *count as f64, &f.number)?;
+            }
+            ws.write_string_with_format(r, 12, &p.source.file, &f.text)?;
+            ws.write_string_with_format(r, 13, &p.source.sheet, &f.text)?;
+            let texts = [
+                (1, dept.as_str()),
+                (2, p.implementer.as_deref().unwrap_or("")),
+                (3, p.level1_project.as_deref().unwrap_or("")),
+                (4, p.level2_project.as_deref().unwrap_or("")),
+                (12, p.source.file.as_str()),
+            ];
+            let lines = texts
+                .iter()
+                .map(|(c, t)| crate::write::wrapped_lines(t, HEADERS[*c].1))
+                .max()
+                .unwrap_or(1);
+            ws.set_row_height(r, crate::write::official::height(lines))?;
+            r += 1;
+        }
+        let totals = aggregate::totals(group.iter().copied());
+        write_sum_row(
+            ws,
+            &f,
+            r,
+            first,
+            r - 1,
+            &format!("{dept} 小计"),
+            &totals,
+            group.len(),
+        )?;
+        r += 1;
+    }
+    let all = aggregate::grand_total(projects);
+    // SUBTOTAL(9, …) leaves out the 小计 rows, which are SUBTOTALs themselves.
+    write_sum_row(
+        ws,
+        &f,
+        r,
+        HEADER_ROW + 1,
+        r.saturating_sub(1).max(HEADER_ROW + 1),
+        "合计",
+        &all,
+        projects.len(),
+    )?;
+    ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
+    ws.autofilter(HEADER_ROW, 0, r, last_col)?;
+    ws.set_paper_size(t.print.paper.code());
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_sum_row(
+    ws: &mut Worksheet,
+    f: &Formats,
+    r: u32,
+    first: u32,
+    last: u32,
+    label: &str,
+    totals: &aggregate::Totals,
+    projects: usize,
+) -> Result<(), XlsxError> {
+    ws.write_blank(r, 0, &f.sub_number)?;
+    ws.merge_range(
+        r,
+        1,
+        r,
+        4,
+        &format!("{label}（{projects} 个项目）"),
+        &f.sub_text,
+    )?;
+    for (k, amount) in [totals.total, totals.fiscal, totals.non_fiscal]
+        .iter()
+        .enumerate()
+    {
+        let col = MONEY + k as u16;
+        let letter = column_name(col as u32);
+        let formula = Formula::new(format!(
+            "=SUBTOTAL(9,{letter}{}:{letter}{})",
+            first + 1,
+            last + 1
+        ))
+        .set_result(cached(*amount));
+        ws.write_formula_with_format(r, col, formula, &f.sub_money)?;
+    }
+    for col in 8..HEADERS.len() as u16 {
+        ws.write_blank(r, col, &f.sub_number)?;
+    }
+    Ok(())
+}
+
+/// The value Excel shows before recalculating, so any reader sees the sums.
+fn cached(d: Decimal) -> String {
+    crate::value::money(d).to_string()
+}
+
+const ISSUE_HEADERS: &[(&str, f64)] = &[
+    ("序号", 6.0),
+    ("级别", 8.0),
+    ("规则", 18.0),
+    ("文件", 34.0),
+    ("工作表", 14.0),
+    ("单元格", 8.0),
+    ("问题说明", 70.0),
+];
+
+/// Writes the 问题清单 sheet: every finding with its file, sheet and cell.
+///
+/// # Errors
+/// When rust_xlsxwriter refuses a cell.
+pub fn write_issues(
+    ws: &mut Worksheet,
+    t: &Template,
+    diagnostics: &[Diagnostic],
+) -> Result<(), XlsxError> {
+    let f = Formats::new(t);
+    for (c, (h, w)) in ISSUE_HEADERS.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &f.head)?;
+        ws.set_column_width(c as u16, *w)?;
+    }
+    for (i, d) in diagnostics.iter().enumerate() {
+        let r = i as u32 + 1;
+        let level = match d.severity {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        };
+        ws.write_number_with_format(r, 0, (i + 1) as f64, &f.number)?;
+        ws.write_string_with_format(r, 1, level, &f.number)?;
+        ws.write_string_with_format(r, 2, &d.rule, &f.text)?;
+        ws.write_string_with_format(r, 3, &d.file, &f.text)?;
+        ws.write_string_with_format(r, 4, d.sheet.as_deref().unwrap_or(""), &f.text)?;
+        ws.write_string_with_format(r, 5, d.cell.as_deref().unwrap_or(""), &f.number)?;
+        ws.write_string_with_format(r, 6, &d.message, &f.text)?;
+    }
+    if diagnostics.is_empty() {
+        ws.merge_range(1, 0, 1, 6, "未发现问题", &f.text)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, diagnostics.len().max(1) as u32, 6)?;
+    ws.set_paper_size(t.print.paper.code());
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    Ok(())
+}

@@ -1,0 +1,401 @@
+//! merge, split and template: round trips, the roll-up's sums, determinism, and what
+//! an independent reader (openpyxl) sees.
+
+use std::path::Path;
+use std::process::Command;
+
+use jixiao::model::{Extraction, Project};
+use serde_json::Value as Json;
+
+use crate::samples;
+use crate::workdir::{Workdir, repo};
+
+/// A project as the official layout can carry it: no sources or cells, no columns the
+/// layout lacks (指标性质, 方向, 权重, 评分标准), and no title where the input had none
+/// (the writer gives one). Amounts are written in 万元 whatever the input's unit.
+fn carried(p: &Project, had_title: bool) -> Project {
+    let mut p = p.clone();
+    p.source = Default::default();
+    p.source_unit.clear();
+    p.cells.clear();
+    if !had_title {
+        p.title = None;
+        p.year = None;
+    }
+    for i in &mut p.indicators {
+        i.cell.clear();
+        i.cells = Default::default();
+        (i.nature, i.direction, i.weight, i.scoring) = (None, None, None, None);
+    }
+    p
+}
+
+fn extract(path: &Path) -> Extraction {
+    jixiao::extract(&[path.to_path_buf()])
+}
+
+/// What openpyxl sees in a workbook.
+fn openpyxl(path: &Path) -> Json {
+    let out = Command::new("python3")
+        .arg(repo().join("tests/openpyxl_view.py"))
+        .arg(path)
+        .output()
+        .expect("python3 runs (CI installs openpyxl)");
+    assert!(
+        out.status.success(),
+        "openpyxl failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn merge_rolls_up_86_52_and_reads_back() {
+    let dir = Workdir::new();
+    dir.write("in/official_seed.xlsx", &samples::all()[0].bytes);
+    let out = dir.run(&["merge", "in", "-o", "merged.xlsx"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("年度资金总额 86.52 万元"));
+    let merged = dir.path().join("merged.xlsx");
+
+    // Round trip: the department sheet holds the same projects.
+    let input = extract(&dir.path().join("in/official_seed.xlsx"));
+    let back = extract(&merged);
+    assert!(back.diagnostics.is_empty(), "{:?}", back.diagnostics);
+    let a: Vec<Project> = input.projects.iter().map(|p| carried(p, true)).collect();
+    let b: Vec<Project> = back.projects.iter().map(|p| carried(p, true)).collect();
+    assert_eq!(a, b);
+
+    // openpyxl sees the sheets, the merges, the values and the sums.
+    let seen = openpyxl(&merged);
+    assert_eq!(
+        seen["sheets"],
+        serde_json::json!(["汇总", "中共黔南州直属机关工作委员会", "问题清单"])
+    );
+    let rollup = &seen["cells"]["汇总"];
+    assert_eq!(rollup["A1"], "黔南州2024年项目支出绩效目标汇总表");
+    assert_eq!(rollup["E4"], "机关党建工作");
+    assert_eq!(rollup["F4"], 24.02);
+    assert_eq!(
+        rollup["B8"],
+        "中共黔南州直属机关工作委员会 小计（4 个项目）"
+    );
+    assert_eq!(rollup["F8"], 86.52, "the 小计's cached value");
+    assert_eq!(rollup["B9"], "合计（4 个项目）");
+    assert_eq!(rollup["F9"], 86.52);
+    assert_eq!(seen["formulas"]["汇总"]["F8"], "=SUBTOTAL(9,F4:F7)");
+    assert_eq!(seen["formulas"]["汇总"]["F9"], "=SUBTOTAL(9,F4:F8)");
+    let merges: Vec<&str> = seen["merged"]["中共黔南州直属机关工作委员会"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for range in [
+        "A2:F2", "A6:B8", "C9:F9", "A10:A27", "B11:B22", "C11:C14", "B23:B26",
+    ] {
+        assert!(merges.contains(&range), "{range} not in {merges:?}");
+    }
+    let dept = &seen["cells"]["中共黔南州直属机关工作委员会"];
+    assert_eq!(dept["D6"], 24.02);
+    assert_eq!(dept["E11"], "＝1次");
+    assert_eq!(seen["cells"]["问题清单"]["A2"], "未发现问题");
+}
+
+#[test]
+fn merge_groups_departments_and_lists_every_finding() {
+    let dir = Workdir::new();
+    dir.write("in/official_seed.xlsx", &samples::all()[0].bytes);
+    for s in samples::problems() {
+        dir.write(&format!("in/{}", s.name), &s.bytes);
+    }
+    let out = dir.run(&["merge", "in", "-o", "merged.xlsx"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "errors in the inputs: the workbook is written, the status says so"
+    );
+    let merged = dir.path().join("merged.xlsx");
+    let seen = openpyxl(&merged);
+    assert_eq!(
+        seen["sheets"],
+        serde_json::json!([
+            "汇总",
+            "中共黔南州直属机关工作委员会",
+            "（未填主管部门）",
+            "问题清单"
+        ])
+    );
+    let rollup = &seen["cells"]["汇总"];
+    // Seven projects of the committee (the seed, and three from check/), one without one.
+    assert_eq!(
+        rollup["B11"],
+        "中共黔南州直属机关工作委员会 小计（7 个项目）"
+    );
+    assert_eq!(rollup["F11"], 130.54);
+    assert_eq!(rollup["B13"], "（未填主管部门） 小计（1 个项目）");
+    assert_eq!(rollup["B14"], "合计（8 个项目）");
+    assert_eq!(rollup["F14"], 160.54);
+    // 问题清单 carries what check finds, with file, sheet and cell.
+    let check = dir.run(&["check", "in"]);
+    let lines = String::from_utf8_lossy(&check.stdout).lines().count() - 1;
+    let issues = &seen["cells"]["问题清单"];
+    assert_eq!(issues[format!("A{}", lines + 1)], lines as f64);
+    assert_eq!(issues["C2"], "funds-sum");
+    assert_eq!(issues["D2"], "in/check/有问题的报表.xlsx");
+    assert_eq!(issues["E2"], "项目1");
+    assert_eq!(issues["F2"], "D6");
+    assert_eq!(issues["B2"], "错误");
+}
+
+#[test]
+fn merge_output_is_byte_identical_across_runs() {
+    let dir = Workdir::new();
+    for s in samples::all() {
+        dir.write(&format!("in/{}", s.name), &s.bytes);
+    }
+    assert_eq!(
+        dir.run(&["merge", "in", "-o", "a.xlsx"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        dir.run(&["merge", "in", "-o", "b.xlsx"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("a.xlsx")).unwrap(),
+        std::fs::read(dir.path().join("b.xlsx")).unwrap()
+    );
+    assert_eq!(dir.run(&["split", "in", "-o", "s1"]).status.code(), Some(0));
+    assert_eq!(dir.run(&["split", "in", "-o", "s2"]).status.code(), Some(0));
+    let names = |d: &str| {
+        let mut v: Vec<_> = std::fs::read_dir(dir.path().join(d))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names("s1"), names("s2"));
+    for n in names("s1") {
+        assert_eq!(
+            std::fs::read(dir.path().join("s1").join(&n)).unwrap(),
+            std::fs::read(dir.path().join("s2").join(&n)).unwrap()
+        );
+    }
+}
+
+/// Every sample, split, comes back as the same projects in the official layout.
+#[test]
+fn split_reformats_every_sample() {
+    for sample in samples::all() {
+        let dir = Workdir::new();
+        dir.write(&sample.name, &sample.bytes);
+        let out = dir.run(&["split", &sample.name, "-o", "out"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}: {}",
+            sample.name,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let input = extract(&dir.path().join(&sample.name));
+        let mut files: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        assert_eq!(files.len(), input.projects.len(), "{}", sample.name);
+        for p in &input.projects {
+            let name = format!(
+                "{}-{}.xlsx",
+                p.department.as_deref().unwrap(),
+                p.level2_project.as_deref().unwrap()
+            );
+            let back = extract(&dir.path().join("out").join(&name));
+            assert!(
+                back.diagnostics.is_empty(),
+                "{}: {:?}",
+                name,
+                back.diagnostics
+            );
+            assert_eq!(back.projects.len(), 1);
+            assert_eq!(
+                carried(&back.projects[0], sample.has_title),
+                carried(p, sample.has_title),
+                "{} → {name}",
+                sample.name
+            );
+            let seen = &back.projects[0];
+            assert_eq!(
+                seen.source.range,
+                format!("A1:F{}", 10 + p.indicators.len()),
+                "the official layout"
+            );
+            if !sample.has_title {
+                assert_eq!(seen.title.as_deref(), Some("项目支出绩效目标批复表"));
+            }
+        }
+    }
+}
+
+#[test]
+fn split_refuses_to_overwrite_and_overrides_the_title() {
+    let dir = Workdir::new();
+    dir.write("seed.xlsx", &samples::all()[0].bytes);
+    assert_eq!(
+        dir.run(&["split", "seed.xlsx", "-o", "out"]).status.code(),
+        Some(0)
+    );
+    let before = std::fs::read(
+        dir.path()
+            .join("out/中共黔南州直属机关工作委员会-机关党建工作.xlsx"),
+    )
+    .unwrap();
+    let again = dir.run(&[
+        "split",
+        "seed.xlsx",
+        "-o",
+        "out",
+        "--region",
+        "都匀市",
+        "--year",
+        "2025",
+    ]);
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read(
+            dir.path()
+                .join("out/中共黔南州直属机关工作委员会-机关党建工作.xlsx")
+        )
+        .unwrap(),
+        before
+    );
+    let forced = dir.run(&[
+        "split",
+        "seed.xlsx",
+        "-o",
+        "out",
+        "--region",
+        "都匀市",
+        "--year",
+        "2025",
+        "--table-label",
+        "附表3",
+        "--force",
+    ]);
+    assert_eq!(forced.status.code(), Some(0));
+    let back = extract(
+        &dir.path()
+            .join("out/中共黔南州直属机关工作委员会-机关党建工作.xlsx"),
+    );
+    assert_eq!(
+        back.projects[0].title.as_deref(),
+        Some("都匀市2025年项目支出绩效目标批复表")
+    );
+    assert_eq!(back.projects[0].year, Some(2025));
+    let seen = openpyxl(
+        &dir.path()
+            .join("out/中共黔南州直属机关工作委员会-机关党建工作.xlsx"),
+    );
+    assert_eq!(seen["cells"]["机关党建工作"]["A1"], "附表3");
+}
+
+/// The blank form, filled in as a department would, reads back with extract.
+#[test]
+fn the_template_filled_in_reads_back() {
+    use jixiao::read::{CellValue, Grid, Sheet};
+    let dir = Workdir::new();
+    let out = dir.run(&["template", "-o", "form.xlsx"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let blank = std::fs::read(dir.path().join("form.xlsx")).unwrap();
+    let seen = openpyxl(&dir.path().join("form.xlsx"));
+    assert_eq!(seen["cells"]["绩效目标表"]["E10"], "符号");
+
+    // Fill it: the cells a department types, into the form's own grid.
+    let sheets = jixiao::read::read_bytes(&blank).unwrap();
+    let g = &sheets[0].grid;
+    let mut cells: Vec<(u32, u32, CellValue)> = g
+        .row_indices()
+        .flat_map(|r| g.row(r).iter().map(move |(c, v)| (r, *c, v.clone())))
+        .collect();
+    let t = |s: &str| CellValue::Text(s.into());
+    for (r, c, v) in [
+        (3, 2, t("特定目标-单位发展专项")),
+        (3, 5, t("党建专项经费-党员教育培训")),
+        (4, 2, t("中共黔南州直属机关工作委员会")),
+        (4, 5, t("中共黔南州直属机关工作委员会")),
+        (5, 3, CellValue::Number(30.0)),
+        (6, 3, CellValue::Number(30.0)),
+        (7, 3, CellValue::Number(0.0)),
+        (8, 2, t("目标1：开展培训。")),
+        (10, 1, t("产出指标")),
+        (10, 2, t("数量指标")),
+        (10, 3, t("开展培训")),
+        (10, 4, t("＝")),
+        (10, 5, t("4次")),
+        (11, 1, t("产出指标")),
+        (11, 2, t("成本指标")),
+        (11, 3, t("培训费")),
+        (11, 4, t("≤")),
+        (11, 5, CellValue::Number(30.0)),
+        (11, 6, t("万元，含资料费")),
+        (12, 1, t("效益指标")),
+        (12, 2, t("社会效益指标")),
+        (12, 3, t("党员教育管理")),
+        (12, 4, t("定性")),
+        (12, 5, t("不断增强")),
+        (13, 1, t("满意度指标")),
+        (13, 2, t("服务对象满意度指标")),
+        (13, 3, t("参训人员满意度")),
+        (13, 4, t("≥")),
+        (13, 5, t("90%")),
+    ] {
+        cells.push((r, c, v));
+    }
+    let filled = samples::xlsx(&[Sheet {
+        name: "绩效目标表".into(),
+        grid: Grid::new(cells, g.merges().to_vec()),
+    }]);
+    dir.write("filled.xlsx", &filled);
+    let x = extract(&dir.path().join("filled.xlsx"));
+    assert!(x.diagnostics.is_empty(), "{:?}", x.diagnostics);
+    let p = &x.projects[0];
+    assert_eq!(
+        p.level2_project.as_deref(),
+        Some("党建专项经费-党员教育培训")
+    );
+    assert_eq!(p.funds.total.unwrap().to_string(), "30.00");
+    let values: Vec<(&str, &str)> = p
+        .indicators
+        .iter()
+        .map(|i| (i.name.as_str(), i.value.text.as_str()))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            ("开展培训", "＝4次"),
+            ("培训费", "≤30"),
+            ("党员教育管理", "不断增强"),
+            ("参训人员满意度", "≥90%")
+        ]
+    );
+    assert_eq!(p.indicators[1].note.as_deref(), Some("万元，含资料费"));
+    // Only the filled rows are indicators, and check reads the form as a table.
+    assert_eq!(p.indicators.len(), 4);
+    let check = dir.run(&["check", "filled.xlsx"]);
+    assert!(
+        String::from_utf8_lossy(&check.stdout).contains("missing-unit"),
+        "培训费 has no unit: check says so"
+    );
+}

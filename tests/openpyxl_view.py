@@ -1,0 +1,26 @@
+"""Reads a workbook with openpyxl, an independent reader, and prints what it sees as
+JSON: sheet names, merged ranges, every cell's value (cached values for formulas) and
+every formula. The integration tests compare this with what jixiao meant to write."""
+
+import json
+import sys
+
+import openpyxl
+
+path = sys.argv[1]
+values = openpyxl.load_workbook(path, data_only=True)
+formulas = openpyxl.load_workbook(path, data_only=False)
+out = {"sheets": values.sheetnames, "merged": {}, "cells": {}, "formulas": {}}
+for ws in values.worksheets:
+    out["merged"][ws.title] = sorted(str(r) for r in ws.merged_cells.ranges)
+    out["cells"][ws.title] = {
+        c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None
+    }
+for ws in formulas.worksheets:
+    out["formulas"][ws.title] = {
+        c.coordinate: c.value
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=")
+    }
+json.dump(out, sys.stdout, ensure_ascii=False, default=str)
