@@ -13,6 +13,41 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// How much one input workbook may hold before it is refused (see README, Limits).
+#[derive(Debug, Clone, clap::Args)]
+pub struct LimitArgs {
+    /// 单个文件大小上限（MB）。
+    #[arg(long, global = true, value_name = "MB", default_value_t = 200)]
+    pub max_file_mb: u64,
+
+    /// 压缩包（.xlsx/.ods）解压后大小上限（MB），防止压缩炸弹。
+    #[arg(long, global = true, value_name = "MB", default_value_t = 1024)]
+    pub max_unzipped_mb: u64,
+
+    /// 单个工作簿的单元格数上限。
+    #[arg(long, global = true, value_name = "N", default_value_t = 5_000_000)]
+    pub max_cells: u64,
+
+    /// 单个工作簿的工作表数上限。
+    #[arg(long, global = true, value_name = "N", default_value_t = 1_000)]
+    pub max_sheets: usize,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> crate::read::Limits {
+        crate::read::Limits {
+            max_file_bytes: self.max_file_mb << 20,
+            max_unzipped_bytes: self.max_unzipped_mb << 20,
+            max_cells: self.max_cells,
+            max_sheets: self.max_sheets,
+            ..crate::read::Limits::default()
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

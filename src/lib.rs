@@ -33,6 +33,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::model::{Diagnostic, Extraction, Project, Severity};
+pub use crate::read::Limits;
 
 pub use walk::{Input, Walked, inputs};
 
@@ -47,11 +48,16 @@ pub fn extract(paths: &[PathBuf]) -> Extraction {
 
 /// As [`extract`], calling `progress` once per file read (from any thread).
 pub fn extract_with(paths: &[PathBuf], progress: impl Fn(&Path) + Sync) -> Extraction {
-    extract_walked(inputs(paths), progress)
+    extract_walked(inputs(paths), &Limits::default(), progress)
 }
 
-/// As [`extract_with`], on inputs already walked (to size a progress bar first).
-pub fn extract_walked(walked: Walked, progress: impl Fn(&Path) + Sync) -> Extraction {
+/// As [`extract_with`], on inputs already walked (to size a progress bar first),
+/// within `limits`.
+pub fn extract_walked(
+    walked: Walked,
+    limits: &Limits,
+    progress: impl Fn(&Path) + Sync,
+) -> Extraction {
     let mut out = Extraction {
         projects: Vec::new(),
         diagnostics: walked.diagnostics,
@@ -60,7 +66,7 @@ pub fn extract_walked(walked: Walked, progress: impl Fn(&Path) + Sync) -> Extrac
         .files
         .par_iter()
         .map(|input| {
-            let result = extract_file(&input.path, &input.display);
+            let result = extract_file(&input.path, &input.display, limits);
             progress(&input.path);
             result
         })
@@ -73,8 +79,12 @@ pub fn extract_walked(walked: Walked, progress: impl Fn(&Path) + Sync) -> Extrac
 }
 
 /// Reads one workbook; `display` is the name findings give it.
-pub fn extract_file(path: &Path, display: &str) -> (Vec<Project>, Vec<Diagnostic>) {
-    match read::read_path(path) {
+pub fn extract_file(
+    path: &Path,
+    display: &str,
+    limits: &Limits,
+) -> (Vec<Project>, Vec<Diagnostic>) {
+    match read::read_path(path, limits) {
         Ok(sheets) => extract_sheets(display, &sheets),
         Err(e) => (
             Vec::new(),
@@ -93,6 +103,20 @@ pub fn extract_sheets(display: &str, sheets: &[read::Sheet]) -> (Vec<Project>, V
     let mut projects = Vec::new();
     let mut diagnostics = Vec::new();
     for sheet in sheets {
+        if sheet.ignored_cells > 0 {
+            diagnostics.push(Diagnostic {
+                sheet: Some(sheet.name.clone()),
+                ..Diagnostic::file(
+                    Severity::Warning,
+                    "ignored-cells",
+                    display,
+                    format!(
+                        "忽略了 {} 个超出表格范围（列数超过上限）的单元格",
+                        sheet.ignored_cells
+                    ),
+                )
+            });
+        }
         let (p, d) = locate::locate(display, sheet);
         projects.extend(p);
         diagnostics.extend(d);

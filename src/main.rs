@@ -3,10 +3,23 @@
 use clap::Parser;
 
 fn main() {
+    // A parser's panic on a damaged file is caught and reported as a finding about that
+    // file; the default hook would also print a Rust backtrace notice users cannot use.
+    std::panic::set_hook(Box::new(|_| {}));
     let cli = jixiao::cli::Cli::parse();
-    let code = match jixiao::commands::run(cli) {
-        Ok(code) => code,
-        Err(err) => {
+    let result = std::panic::catch_unwind(|| jixiao::commands::run(cli));
+    let code = match result {
+        Ok(Ok(code)) => code,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("未知");
+            eprintln!("内部错误：{what}（这是 jixiao 的缺陷，请将命令和输入文件报告给开发者）");
+            jixiao::commands::EXIT_FAILURE
+        }
+        Ok(Err(err)) => {
             // A closed pipe (`jixiao extract … | head`) is not worth a message.
             if err.chain().any(|e| {
                 e.downcast_ref::<std::io::Error>()

@@ -182,9 +182,10 @@ impl Value {
         value
     }
 
-    /// Missing, quantitative or qualitative.
+    /// Missing (blank, a placeholder or a formula's error value), quantitative or
+    /// qualitative.
     pub fn kind(&self) -> Kind {
-        if is_placeholder(&self.text) {
+        if is_placeholder(&self.text) || is_error_literal(&self.text) {
             Kind::Missing
         } else if self.number.is_some() {
             Kind::Quantitative
@@ -202,6 +203,23 @@ impl Value {
             _ => None,
         }
     }
+}
+
+/// An Excel error value (`#REF!`, `#DIV/0!`, `#N/A` …): a formula that failed.
+pub fn is_error_literal(text: &str) -> bool {
+    const ERRORS: &[&str] = &[
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+    ];
+    ERRORS.contains(&clean(text))
 }
 
 /// Blank, `*`, `/`, `-`, `—` and their repetitions mean "no value".

@@ -20,6 +20,13 @@ pub struct Walked {
     pub skipped: Vec<PathBuf>,
 }
 
+impl Walked {
+    /// The paths of the workbooks to read.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.files.iter().map(|f| f.path.clone()).collect()
+    }
+}
+
 /// Extensions taken when walking a directory. A file named on the command line is
 /// always tried, whatever its extension: its first bytes decide.
 const SPREADSHEET_EXTENSIONS: &[&str] = &[

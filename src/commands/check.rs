@@ -27,7 +27,8 @@ struct Report<'a> {
 ///
 /// # Errors
 /// When the configuration is invalid or a rule is unknown (exit status 2).
-pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
+pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
+    let walked = crate::inputs(&args.paths);
     let mut config = match &args.config {
         Some(path) => Config::from_file(path)
             .map_err(|e| e.context(format!("无法读取配置文件 {}", path.display())))?,
@@ -39,7 +40,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     for id in &args.allow {
         config.set(id, Level::Off)?;
     }
-    let (files, extraction) = read_inputs(&args.paths);
+    let (files, extraction) = read_inputs(walked, limits);
     let diagnostics = validate::check(&extraction, &config);
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
     let summary = Summary {

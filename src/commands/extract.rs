@@ -8,9 +8,10 @@ use crate::report;
 ///
 /// # Errors
 /// When the output cannot be written.
-pub fn run(args: &ExtractArgs) -> anyhow::Result<i32> {
-    let output = Output::new(args.output.as_deref(), args.force, &args.paths)?;
-    let (_, extraction) = read_inputs(&args.paths);
+pub fn run(args: &ExtractArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
+    let walked = crate::inputs(&args.paths);
+    let output = Output::new(args.output.as_deref(), args.force, &walked.paths())?;
+    let (_, extraction) = read_inputs(walked, limits);
     for d in &extraction.diagnostics {
         eprintln!("{}", report::concise(d));
     }

@@ -14,15 +14,16 @@ use crate::write::{self, Layout};
 ///
 /// # Errors
 /// When the output cannot be written or the layout or configuration is invalid.
-pub fn run(args: &MergeArgs) -> anyhow::Result<i32> {
-    let output = Output::new(Some(&args.output), args.force, &args.paths)?;
+pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
+    let walked = crate::inputs(&args.paths);
+    let output = Output::new(Some(&args.output), args.force, &walked.paths())?;
     let (template, parts) = layout_parts(&args.layout)?;
     let config = match &args.config {
         Some(path) => Config::from_file(path)
             .with_context(|| format!("无法读取配置文件 {}", path.display()))?,
         None => Config::default(),
     };
-    let (files, extraction) = read_inputs(&args.paths);
+    let (files, extraction) = read_inputs(walked, limits);
     let diagnostics = validate::check(&extraction, &config);
     for d in &diagnostics {
         eprintln!("{}", report::concise(d));

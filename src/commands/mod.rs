@@ -19,21 +19,24 @@ pub const EXIT_FAILURE: i32 = 2;
 /// # Errors
 /// When output cannot be written; findings in the inputs are not errors.
 pub fn run(cli: crate::cli::Cli) -> anyhow::Result<i32> {
+    let limits = cli.limits.limits();
     match cli.command {
-        crate::cli::Command::Extract(args) => extract::run(&args),
-        crate::cli::Command::Check(args) => check::run(&args),
-        crate::cli::Command::Merge(args) => merge::run(&args),
-        crate::cli::Command::Split(args) => split::run(&args),
+        crate::cli::Command::Extract(args) => extract::run(&args, &limits),
+        crate::cli::Command::Check(args) => check::run(&args, &limits),
+        crate::cli::Command::Merge(args) => merge::run(&args, &limits),
+        crate::cli::Command::Split(args) => split::run(&args, &limits),
         crate::cli::Command::Template(args) => template::run(&args),
     }
 }
 
 /// Reads the inputs with a progress bar on stderr for long batches.
-pub(crate) fn read_inputs(paths: &[std::path::PathBuf]) -> (usize, crate::model::Extraction) {
-    let walked = crate::inputs(paths);
+pub(crate) fn read_inputs(
+    walked: crate::Walked,
+    limits: &crate::read::Limits,
+) -> (usize, crate::model::Extraction) {
     let files = walked.files.len();
     let bar = progress_bar(files);
-    let extraction = crate::extract_walked(walked, |_| bar.inc(1));
+    let extraction = crate::extract_walked(walked, limits, |_| bar.inc(1));
     bar.finish_and_clear();
     (files, extraction)
 }

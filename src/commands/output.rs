@@ -17,6 +17,22 @@ pub enum Output {
     Device(PathBuf),
 }
 
+/// Refuses an output that is one of the input files, `--force` or not.
+///
+/// # Errors
+/// When `target` is the same file as one of `inputs`.
+pub fn refuse_input(target: &Path, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    let canon = |p: &Path| std::fs::canonicalize(p).ok();
+    if let Some(target) = canon(target)
+        && inputs
+            .iter()
+            .any(|i| canon(i).as_deref() == Some(target.as_path()))
+    {
+        bail!("输出文件 {} 是输入文件之一，拒绝覆盖", target.display());
+    }
+    Ok(())
+}
+
 /// True for an existing path that is not a regular file or directory.
 fn is_special(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
@@ -31,14 +47,7 @@ impl Output {
         let Some(path) = path else {
             return Ok(Output::Stdout);
         };
-        let canon = |p: &Path| std::fs::canonicalize(p).ok();
-        if let Some(target) = canon(path)
-            && inputs
-                .iter()
-                .any(|i| canon(i).as_deref() == Some(target.as_path()))
-        {
-            bail!("输出文件 {} 是输入文件之一，拒绝覆盖", path.display());
-        }
+        refuse_input(path, inputs)?;
         if is_special(path) {
             // /dev/null, /dev/stdout, a named pipe: write straight into it; renaming a
             // file over it would replace the device.
@@ -119,4 +128,37 @@ pub fn write_atomically(
         .map_err(|e| e.error)
         .with_context(|| format!("无法写入 {}", path.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_write_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.xlsx");
+        std::fs::write(&path, b"old").unwrap();
+        let failed = write_atomically(&path, true, |w| {
+            w.write_all(b"half of a workbook")?;
+            Err(io::Error::other("interrupted"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            b"old",
+            "the old file stays whole"
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["out.xlsx"], "no temporary file is left");
+        write_atomically(&path, true, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        assert!(
+            write_atomically(&path, false, |w| w.write_all(b"x")).is_err(),
+            "no overwrite without force"
+        );
+    }
 }

@@ -4,9 +4,8 @@ use anyhow::{Context, bail};
 use rayon::prelude::*;
 
 use crate::cli::SplitArgs;
-use crate::commands::{
-    EXIT_FINDINGS, EXIT_OK, layout_parts, output::write_atomically, read_inputs,
-};
+use crate::commands::output::{refuse_input, write_atomically};
+use crate::commands::{EXIT_FINDINGS, EXIT_OK, layout_parts, read_inputs};
 use crate::report;
 use crate::write::{self, FileNames, Layout};
 
@@ -15,9 +14,11 @@ use crate::write::{self, FileNames, Layout};
 ///
 /// # Errors
 /// When the directory cannot be made, a target exists without `--force`, or a write fails.
-pub fn run(args: &SplitArgs) -> anyhow::Result<i32> {
+pub fn run(args: &SplitArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
+    let walked = crate::inputs(&args.paths);
+    let inputs = walked.paths();
     let (template, parts) = layout_parts(&args.layout)?;
-    let (_, extraction) = read_inputs(&args.paths);
+    let (_, extraction) = read_inputs(walked, limits);
     for d in &extraction.diagnostics {
         eprintln!("{}", report::concise(d));
     }
@@ -38,6 +39,9 @@ pub fn run(args: &SplitArgs) -> anyhow::Result<i32> {
         })
         .collect();
     // Refuse before writing anything, so a refused run changes nothing.
+    for (_, path) in &targets {
+        refuse_input(path, &inputs)?;
+    }
     if !args.force
         && let Some((_, path)) = targets.iter().find(|(_, path)| path.exists())
     {

@@ -203,6 +203,29 @@ impl Grid {
         self.rows.is_empty()
     }
 
+    /// The grid without the cells past column `max` (zero-based), and how many went.
+    pub fn without_columns_past(self, max: u32) -> (Grid, u64) {
+        let dropped: usize = self
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().filter(|(c, _)| *c > max).count())
+            .sum();
+        if dropped == 0 {
+            return (self, 0);
+        }
+        let cells = self
+            .rows
+            .into_iter()
+            .flat_map(|r| {
+                r.cells
+                    .into_iter()
+                    .filter(|(c, _)| *c <= max)
+                    .map(move |(c, v)| (r.index, c, v))
+            })
+            .collect();
+        (Grid::new(cells, self.merges), dropped as u64)
+    }
+
     /// How many cells are occupied.
     pub fn cell_count(&self) -> usize {
         self.rows.iter().map(|r| r.cells.len()).sum()

@@ -6,7 +6,7 @@
 mod grid;
 mod ods;
 
-use std::io::{Cursor, Read, Seek};
+use std::io::Cursor;
 use std::path::Path;
 
 use calamine::{Data, DataRef, Dimensions, Reader, Xls, Xlsb, Xlsx};
@@ -18,7 +18,48 @@ pub use grid::{CellValue, Grid, Rect};
 pub struct Sheet {
     pub name: String,
     pub grid: Grid,
+    /// Cells left out because they lie past [`Limits::max_columns`].
+    pub ignored_cells: u64,
 }
+
+impl Sheet {
+    pub fn new(name: String, grid: Grid) -> Sheet {
+        Sheet {
+            name,
+            grid,
+            ignored_cells: 0,
+        }
+    }
+}
+
+/// How much one workbook may hold before it is refused. A form is small; these bound
+/// the time and memory a hostile file can cost. The command line can raise them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The file's size on disk.
+    pub max_file_bytes: u64,
+    /// The sum of the zip entries' uncompressed sizes (.xlsx, .ods): a zip bomb's mark.
+    pub max_unzipped_bytes: u64,
+    /// Occupied cells in the whole workbook.
+    pub max_cells: u64,
+    pub max_sheets: usize,
+    /// Cells past this column (zero-based) are left out, with a warning.
+    pub max_columns: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_file_bytes: 200 << 20,
+            max_unzipped_bytes: 1 << 30,
+            max_cells: 5_000_000,
+            max_sheets: 1_000,
+            max_columns: 1_024,
+        }
+    }
+}
+
+const MIB: u64 = 1 << 20;
 
 /// The container formats jixiao reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +83,8 @@ pub enum ReadError {
     NotSpreadsheet(String),
     #[error("文件已损坏或不完整：{0}")]
     Corrupt(String),
+    #[error("文件超出处理上限：{0}")]
+    TooLarge(String),
 }
 
 /// Reads every sheet of the workbook at `path`.
@@ -49,9 +92,17 @@ pub enum ReadError {
 /// # Errors
 /// [`ReadError`] when the file cannot be opened, is empty, encrypted, not a
 /// spreadsheet or damaged.
-pub fn read_path(path: &Path) -> Result<Vec<Sheet>, ReadError> {
+pub fn read_path(path: &Path, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    let size = std::fs::metadata(path)?.len();
+    if size > limits.max_file_bytes {
+        return Err(ReadError::TooLarge(format!(
+            "文件大小 {} MB，超过上限 {} MB（可用 --max-file-mb 调整）",
+            size.div_ceil(MIB),
+            limits.max_file_bytes / MIB
+        )));
+    }
     let bytes = std::fs::read(path)?;
-    read_bytes(&bytes)
+    read_bytes_with(&bytes, limits)
 }
 
 /// Reads every sheet of a workbook held in memory.
@@ -59,29 +110,84 @@ pub fn read_path(path: &Path) -> Result<Vec<Sheet>, ReadError> {
 /// # Errors
 /// As [`read_path`], without the I/O.
 pub fn read_bytes(bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
-    match sniff(bytes)? {
-        Format::Xlsx => read_xlsx(bytes),
-        Format::Xlsb => {
-            read_with_ranges(Xlsb::new(Cursor::new(bytes)).map_err(corrupt)?, |_, _| {
-                Ok(Vec::new())
-            })
-        }
-        Format::Xls => {
-            let wb = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
-                calamine::XlsError::Password => ReadError::Encrypted,
-                e => corrupt(e),
-            })?;
-            read_with_ranges(wb, |wb: &mut Xls<_>, name| {
-                Ok(wb
-                    .merge_cells_by_sheet_name(name)
-                    .map_err(corrupt)?
-                    .iter()
-                    .map(rect)
-                    .collect())
-            })
-        }
-        Format::Ods => ods::read_ods(bytes),
+    read_bytes_with(bytes, &Limits::default())
+}
+
+/// As [`read_bytes`], within `limits`.
+///
+/// # Errors
+/// As [`read_path`]; [`ReadError::TooLarge`] past a limit.
+pub fn read_bytes_with(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    // A damaged file can make a parser panic; that is one bad file, not a lost batch.
+    std::panic::catch_unwind(|| read_unguarded(bytes, limits)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("解析器异常");
+        let first_line = what.lines().next().unwrap_or(what);
+        Err(ReadError::Corrupt(format!(
+            "文件结构异常，解析中止（{first_line}）"
+        )))
+    })
+}
+
+fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    let format = sniff(bytes)?;
+    if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
+        check_zip(bytes, limits)?;
     }
+    let mut sheets = match format {
+        Format::Xlsx => read_xlsx(bytes, limits)?,
+        Format::Xlsb => read_xlsb(bytes, limits)?,
+        Format::Xls => read_xls(bytes)?,
+        Format::Ods => ods::read_ods(bytes)?,
+    };
+    if sheets.len() > limits.max_sheets {
+        return Err(ReadError::TooLarge(format!(
+            "有 {} 个工作表，超过上限 {}（可用 --max-sheets 调整）",
+            sheets.len(),
+            limits.max_sheets
+        )));
+    }
+    let cells: u64 = sheets.iter().map(|s| s.grid.cell_count() as u64).sum();
+    if cells > limits.max_cells {
+        return Err(too_many_cells(cells, limits));
+    }
+    for sheet in &mut sheets {
+        let (kept, dropped) =
+            std::mem::take(&mut sheet.grid).without_columns_past(limits.max_columns);
+        sheet.grid = kept;
+        sheet.ignored_cells += dropped;
+    }
+    Ok(sheets)
+}
+
+fn too_many_cells(cells: u64, limits: &Limits) -> ReadError {
+    ReadError::TooLarge(format!(
+        "单元格超过 {} 个（已读到 {cells} 个；可用 --max-cells 调整）",
+        limits.max_cells
+    ))
+}
+
+/// Refuses a zip whose entries would inflate past the limit. The zip reader holds
+/// every entry to its declared size, so the declared sizes bound what inflating costs.
+fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(corrupt)?;
+        total = total.saturating_add(entry.size());
+        if total > limits.max_unzipped_bytes {
+            return Err(ReadError::TooLarge(format!(
+                "解压后超过 {} MB（{} 压缩前仅 {} KB，疑似压缩炸弹；可用 --max-unzipped-mb 调整）",
+                limits.max_unzipped_bytes / MIB,
+                entry.name().unwrap_or_default(),
+                entry.compressed_size().div_ceil(1024)
+            )));
+        }
+    }
+    Ok(())
 }
 
 const OLE2_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -145,12 +251,13 @@ fn rect(d: &Dimensions) -> Rect {
     }
 }
 
-/// .xlsx is read as a stream of cells: a range would allocate the whole rectangle
-/// between the first and the last cell, however empty.
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
+/// .xlsx and .xlsb are read as a stream of cells: a range would allocate the whole
+/// rectangle between the first and the last cell, however empty.
+fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
     let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
-    let names = wb.sheet_names();
+    let names = sheet_names(wb.sheet_names(), limits)?;
     let mut sheets = Vec::with_capacity(names.len());
+    let mut budget = limits.max_cells;
     for name in names {
         let merges = wb
             .merge_cells_by_sheet_name(&name)
@@ -158,32 +265,84 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
             .iter()
             .map(rect)
             .collect();
-        let mut cells = Vec::new();
         let mut reader = wb.worksheet_cells_reader(&name).map_err(corrupt)?;
-        while let Some(cell) = reader.next_cell().map_err(corrupt)? {
-            let (r, c) = cell.get_position();
-            if let Some(v) = from_data_ref(cell.get_value()) {
-                cells.push((r, c, v));
-            }
-        }
-        drop(reader);
-        sheets.push(Sheet {
-            name,
-            grid: Grid::new(cells, merges),
-        });
+        let sheet = stream_sheet(name, merges, limits, &mut budget, || {
+            Ok(reader
+                .next_cell()
+                .map_err(corrupt)?
+                .map(|c| (c.get_position(), from_data_ref(c.get_value()))))
+        })?;
+        sheets.push(sheet);
     }
     Ok(sheets)
 }
 
-fn read_with_ranges<RS, R>(
-    mut wb: R,
-    merges: impl Fn(&mut R, &str) -> Result<Vec<Rect>, ReadError>,
-) -> Result<Vec<Sheet>, ReadError>
-where
-    RS: Read + Seek,
-    R: Reader<RS>,
-    R::Error: std::fmt::Display,
-{
+fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    let mut wb = Xlsb::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let names = sheet_names(wb.sheet_names(), limits)?;
+    let mut sheets = Vec::with_capacity(names.len());
+    let mut budget = limits.max_cells;
+    for name in names {
+        let mut reader = wb.worksheet_cells_reader(&name).map_err(corrupt)?;
+        let sheet = stream_sheet(name, Vec::new(), limits, &mut budget, || {
+            Ok(reader
+                .next_cell()
+                .map_err(corrupt)?
+                .map(|c| (c.get_position(), from_data_ref(c.get_value()))))
+        })?;
+        sheets.push(sheet);
+    }
+    Ok(sheets)
+}
+
+fn sheet_names(names: Vec<String>, limits: &Limits) -> Result<Vec<String>, ReadError> {
+    if names.len() > limits.max_sheets {
+        return Err(ReadError::TooLarge(format!(
+            "有 {} 个工作表，超过上限 {}（可用 --max-sheets 调整）",
+            names.len(),
+            limits.max_sheets
+        )));
+    }
+    Ok(names)
+}
+
+/// Collects a sheet's cells from a stream, leaving out those past the column limit and
+/// stopping once the workbook's cell budget is spent.
+fn stream_sheet(
+    name: String,
+    merges: Vec<Rect>,
+    limits: &Limits,
+    budget: &mut u64,
+    mut next: impl FnMut() -> Result<Option<((u32, u32), Option<CellValue>)>, ReadError>,
+) -> Result<Sheet, ReadError> {
+    let mut cells = Vec::new();
+    let mut ignored = 0;
+    while let Some(((r, c), value)) = next()? {
+        let Some(v) = value else { continue };
+        if c > limits.max_columns {
+            ignored += 1;
+            continue;
+        }
+        if *budget == 0 {
+            return Err(too_many_cells(limits.max_cells + 1, limits));
+        }
+        *budget -= 1;
+        cells.push((r, c, v));
+    }
+    Ok(Sheet {
+        name,
+        grid: Grid::new(cells, merges),
+        ignored_cells: ignored,
+    })
+}
+
+/// Legacy .xls: calamine parses every sheet when it opens the file; the BIFF8 grid
+/// (65,536 × 256) bounds what that costs.
+fn read_xls(bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
+    let mut wb = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+        calamine::XlsError::Password => ReadError::Encrypted,
+        e => corrupt(e),
+    })?;
     let names = wb.sheet_names();
     let mut sheets = Vec::with_capacity(names.len());
     for name in names {
@@ -193,11 +352,13 @@ where
             .used_cells()
             .filter_map(|(r, c, v)| from_data(v).map(|v| (r0 + r as u32, c0 + c as u32, v)))
             .collect();
-        let merges = merges(&mut wb, &name)?;
-        sheets.push(Sheet {
-            name,
-            grid: Grid::new(cells, merges),
-        });
+        let merges = wb
+            .merge_cells_by_sheet_name(&name)
+            .map_err(corrupt)?
+            .iter()
+            .map(rect)
+            .collect();
+        sheets.push(Sheet::new(name, Grid::new(cells, merges)));
     }
     Ok(sheets)
 }

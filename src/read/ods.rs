@@ -147,10 +147,7 @@ fn parse_content(xml: &str) -> Result<Vec<Sheet>, ReadError> {
                 }
                 "table:table" => {
                     let grid = Grid::new(std::mem::take(&mut cells), std::mem::take(&mut merges));
-                    sheets.push(Sheet {
-                        name: name.take().unwrap_or_default(),
-                        grid,
-                    });
+                    sheets.push(Sheet::new(name.take().unwrap_or_default(), grid));
                 }
                 _ => {}
             },

@@ -118,6 +118,9 @@ pub(crate) fn bad_value(p: &Project) -> Vec<Finding> {
             let v = &i.value;
             let message = match v.kind() {
                 Kind::Missing if v.text.is_empty() => format!("“{}”的指标值为空", i.name),
+                Kind::Missing if crate::value::is_error_literal(&v.text) => {
+                    format!("“{}”的指标值是公式错误值“{}”", i.name, v.text)
+                }
                 Kind::Missing => format!("“{}”的指标值是占位符“{}”", i.name, v.text),
                 Kind::Qualitative if Op::parse_prefix(&v.text).is_some() => {
                     format!(

@@ -229,13 +229,13 @@ fn a_batch_with_bad_files_reports_each_and_extracts_the_rest() {
     );
     dir.write(
         "batch/06_no_table.xlsx",
-        &samples::xlsx(&[jixiao::read::Sheet {
-            name: "Sheet1".into(),
-            grid: jixiao::read::Grid::new(
+        &samples::xlsx(&[jixiao::read::Sheet::new(
+            "Sheet1".into(),
+            jixiao::read::Grid::new(
                 vec![(0, 0, jixiao::read::CellValue::Text("会议纪要".into()))],
                 vec![],
             ),
-        }]),
+        )]),
     );
     dir.write("batch/07_notes.txt", b"not a workbook");
     dir.write("batch/~$01_good.xlsx", b"lock file");

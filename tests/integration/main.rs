@@ -3,6 +3,8 @@
 
 mod check;
 mod extract;
+mod hostile;
+mod properties;
 mod samples;
 mod workdir;
 mod write;

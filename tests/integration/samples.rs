@@ -329,10 +329,7 @@ impl Layout {
         self.cells.push((r, c, CellValue::Number(x)));
     }
     fn sheet(self, name: &str) -> Sheet {
-        Sheet {
-            name: name.to_string(),
-            grid: Grid::new(self.cells, self.merges),
-        }
+        Sheet::new(name.to_string(), Grid::new(self.cells, self.merges))
     }
 }
 
@@ -676,20 +673,61 @@ fn escape(s: &str) -> String {
 
 /// Cells and merges as a BIFF8 workbook (Excel 97-2003) in an OLE2 container.
 pub fn xls(sheets: &[Sheet]) -> Vec<u8> {
+    xls_as(sheets, Biff::Eight)
+}
+
+/// The flavour of a legacy workbook.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Biff {
+    /// Excel 97-2003: UTF-16 text.
+    Eight,
+    /// Excel 97-2003 with a FILEPASS record: opened only with a password.
+    EightWithPassword,
+    /// Excel 5.0/95 as Chinese Windows wrote it: 8-bit text in code page 936 (GBK).
+    FiveGbk,
+}
+
+/// Cells and merges as a legacy workbook of the given flavour.
+pub fn xls_as(sheets: &[Sheet], flavour: Biff) -> Vec<u8> {
     fn record(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
         out.extend(typ.to_le_bytes());
         out.extend((data.len() as u16).to_le_bytes());
         out.extend(data);
     }
-    fn bof(kind: u16) -> Vec<u8> {
-        let mut d = vec![0x00, 0x06];
+    let five = flavour == Biff::FiveGbk;
+    let bof = |kind: u16| {
+        let mut d = if five {
+            vec![0x00, 0x05]
+        } else {
+            vec![0x00, 0x06]
+        };
         d.extend(kind.to_le_bytes());
         d.extend([0xBB, 0x0D, 0xCC, 0x07, 0, 0, 0, 0, 0x06, 0, 0, 0]);
         d
-    }
-    fn utf16(s: &str) -> Vec<u8> {
-        s.encode_utf16().flat_map(u16::to_le_bytes).collect()
-    }
+    };
+    // A string with its length: UTF-16 with a flags byte in BIFF8, GBK bytes in BIFF5.
+    let string = |s: &str, wide_len: bool| -> Vec<u8> {
+        let mut d = Vec::new();
+        let (len, bytes) = if five {
+            let gbk = encoding_rs::GBK.encode(s).0.into_owned();
+            (gbk.len(), gbk)
+        } else {
+            (
+                s.encode_utf16().count(),
+                s.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+            )
+        };
+        if wide_len {
+            d.extend((len as u16).to_le_bytes());
+        } else {
+            d.push(len as u8);
+        }
+        if !five {
+            d.push(1);
+        }
+        d.extend(bytes);
+        d
+    };
     // Sheet substreams first, to know their sizes.
     let mut substreams = Vec::new();
     for sheet in sheets {
@@ -720,10 +758,7 @@ pub fn xls(sheets: &[Sheet]) -> Vec<u8> {
                         record(&mut s, 0x0203, &d);
                     }
                     other => {
-                        let text = other.text();
-                        d.extend((text.encode_utf16().count() as u16).to_le_bytes());
-                        d.push(1);
-                        d.extend(utf16(&text));
+                        d.extend(string(&other.text(), true));
                         record(&mut s, 0x0204, &d);
                     }
                 }
@@ -747,20 +782,28 @@ pub fn xls(sheets: &[Sheet]) -> Vec<u8> {
         record(&mut s, 0x000A, &[]);
         substreams.push(s);
     }
-    let bound_len = |name: &str| 4 + 8 + name.encode_utf16().count() * 2;
-    let globals_len =
-        (4 + 16) + (4 + 2) + sheets.iter().map(|s| bound_len(&s.name)).sum::<usize>() + 4;
-    let mut wb = Vec::new();
-    record(&mut wb, 0x0809, &bof(0x0005));
-    record(&mut wb, 0x0042, &1200u16.to_le_bytes());
+    let mut head = Vec::new();
+    record(&mut head, 0x0809, &bof(0x0005));
+    if flavour == Biff::EightWithPassword {
+        // FILEPASS: RC4 encryption, the rest of the record as Excel writes it.
+        let mut d = vec![0x01, 0x00, 0x01, 0x00, 0x01, 0x00];
+        d.extend([0u8; 48]);
+        record(&mut head, 0x002F, &d);
+    }
+    record(
+        &mut head,
+        0x0042,
+        &(if five { 936u16 } else { 1200u16 }).to_le_bytes(),
+    );
+    let bounds: Vec<Vec<u8>> = sheets.iter().map(|s| string(&s.name, false)).collect();
+    let globals_len = head.len() + bounds.iter().map(|b| 4 + 6 + b.len()).sum::<usize>() + 4;
+    let mut wb = head;
     let mut pos = globals_len;
-    for (sheet, sub) in sheets.iter().zip(&substreams) {
+    for (bound, sub) in bounds.iter().zip(&substreams) {
         let mut d = Vec::new();
         d.extend((pos as u32).to_le_bytes());
         d.extend([0, 0]);
-        d.push(sheet.name.encode_utf16().count() as u8);
-        d.push(1);
-        d.extend(utf16(&sheet.name));
+        d.extend(bound);
         record(&mut wb, 0x0085, &d);
         pos += sub.len();
     }
@@ -771,7 +814,7 @@ pub fn xls(sheets: &[Sheet]) -> Vec<u8> {
     }
     let mut cf =
         cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).unwrap();
-    cf.create_stream("Workbook")
+    cf.create_stream(if five { "Book" } else { "Workbook" })
         .unwrap()
         .write_all(&wb)
         .unwrap();

@@ -363,10 +363,10 @@ fn the_template_filled_in_reads_back() {
     ] {
         cells.push((r, c, v));
     }
-    let filled = samples::xlsx(&[Sheet {
-        name: "绩效目标表".into(),
-        grid: Grid::new(cells, g.merges().to_vec()),
-    }]);
+    let filled = samples::xlsx(&[Sheet::new(
+        "绩效目标表".into(),
+        Grid::new(cells, g.merges().to_vec()),
+    )]);
     dir.write("filled.xlsx", &filled);
     let x = extract(&dir.path().join("filled.xlsx"));
     assert!(x.diagnostics.is_empty(), "{:?}", x.diagnostics);

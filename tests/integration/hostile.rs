@@ -1,0 +1,435 @@
+//! Hostile input: every case gets a clear Chinese error naming the file and the
+//! reason, in bounded time and memory, and the batch goes on. Every file is made here.
+
+use std::io::{Cursor, Write};
+
+use jixiao::model::Extraction;
+use jixiao::read::{CellValue, Grid, Sheet};
+use sha2::{Digest, Sha256};
+
+use crate::samples::{self, Biff};
+use crate::workdir::Workdir;
+
+/// A minimal .xlsx whose sheets are given as raw XML (`<row>…</row>` elements), for
+/// what no well-behaved writer produces.
+fn raw_xlsx(sheets: &[(&str, String)], compression: zip::CompressionMethod) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(compression);
+    let mut put = |name: &str, body: &str| {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    };
+    let ns = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships""#;
+    let mut types = String::from(
+        r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#,
+    );
+    let mut book = format!(r#"<?xml version="1.0"?><workbook {ns}><sheets>"#);
+    let mut rels = String::from(
+        r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    );
+    for (i, (name, _)) in sheets.iter().enumerate() {
+        let n = i + 1;
+        types.push_str(&format!(r#"<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#));
+        book.push_str(&format!(
+            r#"<sheet name="{name}" sheetId="{n}" r:id="rId{n}"/>"#
+        ));
+        rels.push_str(&format!(r#"<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>"#));
+    }
+    types.push_str("</Types>");
+    book.push_str("</sheets></workbook>");
+    rels.push_str("</Relationships>");
+    put("[Content_Types].xml", &types);
+    put(
+        "_rels/.rels",
+        r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+    );
+    put("xl/workbook.xml", &book);
+    put("xl/_rels/workbook.xml.rels", &rels);
+    for (i, (_, rows)) in sheets.iter().enumerate() {
+        put(
+            &format!("xl/worksheets/sheet{}.xml", i + 1),
+            &format!(
+                r#"<?xml version="1.0"?><worksheet {ns}><sheetData>{rows}</sheetData></worksheet>"#
+            ),
+        );
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+fn text_cell(r: &str, s: &str) -> String {
+    format!(r#"<c r="{r}" t="inlineStr"><is><t>{s}</t></is></c>"#)
+}
+
+/// Runs `extract` on one file; returns the extraction, the exit status and stderr.
+fn extract_one(name: &str, bytes: &[u8], extra: &[&str]) -> (Extraction, Option<i32>, String) {
+    let dir = Workdir::new();
+    dir.write(name, bytes);
+    let mut args = vec!["extract", name];
+    args.extend(extra);
+    let out = dir.run(&args);
+    let x = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("JSON for {name}: {}", String::from_utf8_lossy(&out.stderr)));
+    (
+        x,
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn refused(name: &str, bytes: &[u8], extra: &[&str], reason: &str) {
+    let (x, code, stderr) = extract_one(name, bytes, extra);
+    assert_eq!(code, Some(1), "{name}: {stderr}");
+    assert_eq!(x.diagnostics.len(), 1, "{name}: {:?}", x.diagnostics);
+    let d = &x.diagnostics[0];
+    assert_eq!(
+        (d.rule.as_str(), d.file.as_str()),
+        ("unreadable-file", name)
+    );
+    assert!(d.message.contains(reason), "{name}: {}", d.message);
+    assert!(
+        stderr.contains(&format!("{name}: error[unreadable-file]")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn encrypted_workbooks_are_refused_as_encrypted() {
+    // An encrypted .xlsx is an OLE2 container with EncryptionInfo and EncryptedPackage.
+    let mut cf =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).unwrap();
+    cf.create_stream("EncryptionInfo")
+        .unwrap()
+        .write_all(&[4, 0, 4, 0, 0x40, 0, 0, 0])
+        .unwrap();
+    cf.create_stream("EncryptedPackage")
+        .unwrap()
+        .write_all(&[0x5A; 4096])
+        .unwrap();
+    cf.flush().unwrap();
+    refused("加密.xlsx", &cf.into_inner().into_inner(), &[], "已加密");
+
+    let seed = jixiao::read::read_bytes(&samples::all()[0].bytes).unwrap();
+    refused(
+        "加密.xls",
+        &samples::xls_as(&seed, Biff::EightWithPassword),
+        &[],
+        "已加密",
+    );
+
+    // An encrypted .ods says so in its manifest.
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("mimetype", opts).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("META-INF/manifest.xml", opts).unwrap();
+    zip.write_all(br#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"><manifest:encryption-data manifest:checksum-type="SHA1/1K"/></manifest:file-entry></manifest:manifest>"#).unwrap();
+    zip.start_file("content.xml", opts).unwrap();
+    zip.write_all(&[0x17; 512]).unwrap();
+    refused(
+        "加密.ods",
+        &zip.finish().unwrap().into_inner(),
+        &[],
+        "已加密",
+    );
+}
+
+#[test]
+fn a_zip_bomb_is_refused_before_inflating() {
+    // 60 MB of rows that deflate to a few hundred KB; the limit lowered to 16 MB.
+    let row = text_cell("A1", "炸弹");
+    let rows = format!("<row r=\"1\">{row}</row>").repeat(60 << 20 >> 6);
+    let bomb = raw_xlsx(&[("Sheet1", rows)], zip::CompressionMethod::Deflated);
+    assert!(
+        bomb.len() < 1 << 20,
+        "the bomb is small: {} bytes",
+        bomb.len()
+    );
+    refused("炸弹.xlsx", &bomb, &["--max-unzipped-mb", "16"], "压缩炸弹");
+}
+
+#[test]
+fn a_zip_entry_larger_than_it_declares_is_refused() {
+    // Declare 100 bytes for an entry that inflates to 1 MB: the reader stops at 100.
+    let rows = format!("<row r=\"1\">{}</row>", text_cell("A1", "x")).repeat(20_000);
+    let honest = raw_xlsx(&[("Sheet1", rows.clone())], zip::CompressionMethod::Stored);
+    let size = (rows.len() + 200) as u32;
+    let mut lying = honest.clone();
+    let (mut patched, mut i) = (0, 0);
+    // Local header (size at +22) and central directory (size at +24) of the sheet entry.
+    while i + 46 < lying.len() {
+        let sig = &lying[i..i + 4];
+        let (at, ok) = if sig == b"PK\x03\x04" {
+            (i + 22, true)
+        } else if sig == b"PK\x01\x02" {
+            (i + 24, true)
+        } else {
+            (0, false)
+        };
+        if ok {
+            let declared = u32::from_le_bytes(lying[at..at + 4].try_into().unwrap());
+            if declared >= size - 400 && declared > 100_000 {
+                lying[at..at + 4].copy_from_slice(&100u32.to_le_bytes());
+                patched += 1;
+            }
+        }
+        i += 1;
+    }
+    assert_eq!(patched, 2);
+    refused("谎报大小.xlsx", &lying, &[], "损坏");
+}
+
+#[test]
+fn a_cell_at_xfd1048576_costs_one_cell() {
+    let rows = format!(
+        r#"<row r="1">{}</row><row r="1048576">{}</row>"#,
+        text_cell("A1", "会议纪要"),
+        text_cell("XFD1048576", "远处")
+    );
+    let (x, code, _) = extract_one(
+        "远处.xlsx",
+        &raw_xlsx(&[("Sheet1", rows)], zip::CompressionMethod::Deflated),
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    let rules: Vec<&str> = x.diagnostics.iter().map(|d| d.rule.as_str()).collect();
+    assert_eq!(rules, ["ignored-cells", "no-table"]);
+    assert!(x.diagnostics[0].message.contains("忽略了 1 个"));
+}
+
+#[test]
+fn a_million_row_sheet_is_read_within_bounds() {
+    let rows: String = (1..=1_048_576)
+        .map(|r| format!(r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>"#))
+        .collect();
+    let bytes = raw_xlsx(&[("Sheet1", rows)], zip::CompressionMethod::Deflated);
+    let (x, code, _) = extract_one("百万行.xlsx", &bytes, &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        x.diagnostics[0].rule, "no-table",
+        "read, and found to hold no table"
+    );
+    // Past the cell limit it is refused instead.
+    refused(
+        "百万行.xlsx",
+        &bytes,
+        &["--max-cells", "100000"],
+        "单元格超过 100000 个",
+    );
+}
+
+#[test]
+fn thousands_of_sheets_are_refused_past_the_limit() {
+    let sheets: Vec<(String, String)> = (1..=1_500)
+        .map(|i| {
+            (
+                format!("S{i}"),
+                format!("<row r=\"1\">{}</row>", text_cell("A1", "x")),
+            )
+        })
+        .collect();
+    let named: Vec<(&str, String)> = sheets
+        .iter()
+        .map(|(n, r)| (n.as_str(), r.clone()))
+        .collect();
+    let bytes = raw_xlsx(&named, zip::CompressionMethod::Deflated);
+    refused("千表.xlsx", &bytes, &[], "1500 个工作表");
+    let (x, _, _) = extract_one("千表.xlsx", &bytes, &["--max-sheets", "2000"]);
+    assert_eq!(x.diagnostics[0].rule, "no-table");
+}
+
+#[test]
+fn a_file_larger_than_the_limit_is_refused_unread() {
+    let big = samples::all()[0].bytes.clone();
+    refused(
+        "大文件.xlsx",
+        &big,
+        &["--max-file-mb", "0"],
+        "超过上限 0 MB",
+    );
+}
+
+#[test]
+fn long_cells_errors_and_formulas_without_values() {
+    let seed = samples::seed();
+    let mut p = seed[0].clone();
+    let long = "长".repeat(32_767);
+    p.goal = Some(long.clone());
+    let official = samples::official_workbook(&[p], false);
+    let (x, code, _) = extract_one("长单元格.xlsx", &official, &[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        x.projects[0].goal.as_deref().map(|g| g.chars().count()),
+        Some(32_767)
+    );
+
+    // A table whose amount is #REF!, whose total is a formula never calculated, and
+    // whose 指标值 is #DIV/0!.
+    let rows = format!(
+        r#"<row r="1">{}{}</row><row r="2">{}<c r="B2" t="e"><v>#REF!</v></c></row><row r="3">{}<c r="B3"><f>SUM(B4:B5)</f></c></row><row r="4">{}{}</row><row r="5">{}{}<c r="C5" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>"#,
+        text_cell("A1", "项目名称"),
+        text_cell("B1", "机关党建工作"),
+        text_cell("A2", "财政拨款"),
+        text_cell("A3", "年度资金总额"),
+        text_cell("B4", "三级指标"),
+        text_cell("C4", "指标值"),
+        text_cell("A5", "x"),
+        text_cell("B5", "创建率"),
+    );
+    let dir = Workdir::new();
+    dir.write(
+        "错误值.xlsx",
+        &raw_xlsx(&[("Sheet1", rows)], zip::CompressionMethod::Deflated),
+    );
+    let out = dir.run(&["check", "错误值.xlsx"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("错误值.xlsx:Sheet1!B2: warning[bad-amount] 财政拨款的金额“#REF!”不是数字"),
+        "{text}"
+    );
+    assert!(
+        text.contains("错误值.xlsx:Sheet1!B3: error[empty-field] 年度资金总额为空"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "错误值.xlsx:Sheet1!C5: error[bad-value] “创建率”的指标值是公式错误值“#DIV/0!”"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn gbk_text_in_a_legacy_workbook_reads_as_chinese() {
+    let seed = jixiao::read::read_bytes(&samples::all()[0].bytes).unwrap();
+    let (x, code, stderr) = extract_one("国标码.xls", &samples::xls_as(&seed, Biff::FiveGbk), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(x.projects.len(), 4);
+    assert_eq!(
+        x.projects[0].department.as_deref(),
+        Some("中共黔南州直属机关工作委员会")
+    );
+    assert_eq!(x.projects[0].indicators[8].value.text, "≤16万元");
+    assert_eq!(x.projects[3].funds.total.unwrap().to_string(), "22.50");
+}
+
+#[test]
+fn a_batch_with_every_bad_file_still_extracts_the_good_one() {
+    let dir = Workdir::new();
+    dir.write("批次/00_好.xlsx", &samples::all()[0].bytes);
+    dir.write("批次/01_空.xlsx", b"");
+    dir.write("批次/02_截断.xls", &samples::all()[8].bytes[..3000]);
+    dir.write(
+        "批次/03_乱码.ods",
+        &[0x50, 0x4B, 0x03, 0x04, 0xFF, 0xFE, 0x00, 0x13],
+    );
+    dir.write(
+        "批次/04_网页.xls",
+        b"<!DOCTYPE html><html><table></table></html>",
+    );
+    let out = dir.run(&["extract", "批次"]);
+    assert_eq!(out.status.code(), Some(1));
+    let x: Extraction = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(x.projects.len(), 4);
+    assert_eq!(x.diagnostics.len(), 4);
+    assert!(
+        x.diagnostics
+            .iter()
+            .all(|d| d.rule == "unreadable-file" && !d.message.is_empty())
+    );
+}
+
+/// No command changes an input: the SHA-256 of every input is the same after
+/// extract, check, merge and split.
+#[test]
+fn inputs_are_never_modified() {
+    let dir = Workdir::new();
+    dir.copy_samples();
+    let digests = || -> Vec<(String, Vec<u8>)> {
+        let mut files = Vec::new();
+        let mut stack = vec![dir.path().join("samples")];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(d).unwrap() {
+                let path = e.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else {
+                    files.push((
+                        path.display().to_string(),
+                        Sha256::digest(std::fs::read(&path).unwrap()).to_vec(),
+                    ));
+                }
+            }
+        }
+        files.sort();
+        files
+    };
+    let before = digests();
+    for args in [
+        vec!["extract", "samples", "-o", "out.json"],
+        vec!["check", "samples"],
+        vec!["merge", "samples", "-o", "merged.xlsx"],
+        vec!["split", "samples", "-o", "split"],
+    ] {
+        let out = dir.run(&args);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(digests(), before);
+    // An output that is an input is refused, even with --force.
+    let out = dir.run(&[
+        "merge",
+        "samples",
+        "-o",
+        "samples/official_seed.xlsx",
+        "--force",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(digests(), before);
+}
+
+/// A sheet built in memory reads back with its cells.
+#[test]
+fn grids_survive_the_legacy_writer() {
+    let sheet = Sheet::new(
+        "表".into(),
+        Grid::new(
+            vec![
+                (0, 0, CellValue::Text("主管部门".into())),
+                (0, 1, CellValue::Number(1.5)),
+            ],
+            vec![],
+        ),
+    );
+    let back = jixiao::read::read_bytes(&samples::xls(&[sheet])).unwrap();
+    assert_eq!(back[0].grid.get(0, 1), Some(&CellValue::Number(1.5)));
+}
+
+/// Inputs the fuzzer found to crash a parser, kept as regressions: each is one
+/// unreadable file, never a crash.
+#[test]
+fn fuzz_crashers_are_unreadable_files() {
+    let dir = crate::workdir::repo().join("tests/fixtures/fuzz");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        let (x, code, stderr) = extract_one("fuzz.xls", &bytes, &[]);
+        assert_eq!(code, Some(1), "{}: {stderr}", path.display());
+        assert!(
+            matches!(
+                x.diagnostics[0].rule.as_str(),
+                "unreadable-file" | "no-table"
+            ),
+            "{}",
+            path.display()
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        n += 1;
+    }
+    assert!(n >= 1);
+}
