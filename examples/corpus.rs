@@ -2,7 +2,8 @@
 //! departments, in the shapes the reader handles (official, stacked, no merges, flat
 //! export, .xls, .ods), K projects per file.
 //!
-//! `cargo run --release --example corpus -- --projects 1000 --per-file 1 --seed 1 --out DIR`
+//! `cargo run --release --example corpus -- --projects 1000 --per-file 1 --seed 1 --out DIR
+//!  [--shapes official,stacked,plain,flat,xls,ods]`
 
 #[path = "../tests/integration/samples.rs"]
 #[allow(dead_code)]
@@ -42,7 +43,10 @@ struct Args {
     per_file: usize,
     seed: u64,
     out: PathBuf,
+    shapes: Vec<String>,
 }
+
+const SHAPES: [&str; 6] = ["official", "stacked", "plain", "flat", "xls", "ods"];
 
 fn parse_args() -> Args {
     let mut args = Args {
@@ -50,6 +54,7 @@ fn parse_args() -> Args {
         per_file: 1,
         seed: 1,
         out: PathBuf::from("corpus"),
+        shapes: SHAPES.iter().map(|s| s.to_string()).collect(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -59,6 +64,13 @@ fn parse_args() -> Args {
             "--per-file" => args.per_file = value.parse().expect("a number"),
             "--seed" => args.seed = value.parse().expect("a number"),
             "--out" => args.out = PathBuf::from(value),
+            "--shapes" => {
+                args.shapes = value.split(',').map(str::to_string).collect();
+                assert!(
+                    args.shapes.iter().all(|s| SHAPES.contains(&s.as_str())),
+                    "shapes are {SHAPES:?}"
+                );
+            }
             other => panic!("unknown flag {other}"),
         }
     }
@@ -121,26 +133,18 @@ fn main() {
         .collect();
     std::fs::create_dir_all(&args.out).expect("create the output directory");
     for (f, chunk) in projects.chunks(args.per_file.max(1)).enumerate() {
-        let (ext, bytes) = match f % 6 {
-            0 => ("xlsx", samples::official_workbook(chunk, false)),
-            1 => ("xlsx", samples::official_workbook(chunk, true)),
-            2 => (
+        let official =
+            || jixiao::read::read_bytes(&samples::official_workbook(chunk, false)).unwrap();
+        let (ext, bytes) = match args.shapes[f % args.shapes.len()].as_str() {
+            "official" => ("xlsx", samples::official_workbook(chunk, false)),
+            "stacked" => ("xlsx", samples::official_workbook(chunk, true)),
+            "plain" => (
                 "xlsx",
                 samples::xlsx(&[samples::plain_sheet(chunk, samples::Plain::default())]),
             ),
-            3 => ("xlsx", samples::xlsx(&[samples::flat_export(chunk)])),
-            4 => (
-                "xls",
-                samples::xls(
-                    &jixiao::read::read_bytes(&samples::official_workbook(chunk, false)).unwrap(),
-                ),
-            ),
-            _ => (
-                "ods",
-                samples::ods(
-                    &jixiao::read::read_bytes(&samples::official_workbook(chunk, false)).unwrap(),
-                ),
-            ),
+            "flat" => ("xlsx", samples::xlsx(&[samples::flat_export(chunk)])),
+            "xls" => ("xls", samples::xls(&official())),
+            _ => ("ods", samples::ods(&official())),
         };
         let dept = chunk[0].department.as_deref().unwrap_or("部门");
         let path = args.out.join(format!("{:05}_{dept}.{ext}", f + 1));

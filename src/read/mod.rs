@@ -336,9 +336,28 @@ fn stream_sheet(
     })
 }
 
+/// Validates an OLE2 container and reads its workbook stream before calamine does:
+/// calamine follows a cyclic sector chain until memory runs out, where the `cfb`
+/// crate checks every chain and stops.
+fn check_ole2(bytes: &[u8]) -> Result<(), ReadError> {
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(corrupt)?;
+    let stream = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|s| file.is_stream(s));
+    let Some(stream) = stream else {
+        return Err(ReadError::NotSpreadsheet(
+            "OLE2 文件中没有工作簿（可能是 Word 或其他 Office 文档）".into(),
+        ));
+    };
+    let mut sink = std::io::sink();
+    std::io::copy(&mut file.open_stream(stream).map_err(corrupt)?, &mut sink).map_err(corrupt)?;
+    Ok(())
+}
+
 /// Legacy .xls: calamine parses every sheet when it opens the file; the BIFF8 grid
 /// (65,536 × 256) bounds what that costs.
 fn read_xls(bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
+    check_ole2(bytes)?;
     let mut wb = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsError::Password => ReadError::Encrypted,
         e => corrupt(e),

@@ -1,0 +1,149 @@
+"""jixiao's benchmarks: throughput and peak memory against the physical floors and the
+do-it-yourself peer, all measured in one run on one corpus.
+
+    python3 benches/bench.py            # 1,000 and 10,000 projects; writes BENCHMARKS.md
+    python3 benches/bench.py --quick    # 60 projects, one run each; prints only (CI)
+
+Rows, each a whole process timed from outside (wall seconds, median of the runs) with
+its peak resident memory (from wait4):
+  read floor   bare calamine: open every file, read every cell and merged region
+  write floor  bare rust_xlsxwriter: write the same cells and merges as split / merge
+  peer         an openpyxl script that extracts the same fields (benches/openpyxl_peer.py)
+  extract, check, merge, split   jixiao itself
+The corpus is .xlsx in four shapes (official, stacked, no merges, flat export), one
+project per file, made by examples/corpus.rs with a fixed seed: the peer reads .xlsx only.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, "target", "release")
+EXAMPLES = os.path.join(BIN, "examples")
+
+
+def run(cmd):
+    """Runs a command; returns (wall seconds, peak RSS in MiB, exit status). GNU time
+    reports the peak of the command alone (a fork of this Python would count ours)."""
+    report = os.path.join(ROOT, "target", "bench", "time.txt")
+    start = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    with open(report) as f:
+        peak_kib = int(f.read().split()[-1])
+    return wall, peak_kib / 1024.0, proc.returncode
+
+
+def measure(name, cmd, runs, prepare=None):
+    walls, peaks = [], []
+    for _ in range(runs):
+        if prepare:
+            prepare()
+        wall, peak, code = run(cmd)
+        if code not in (0, 1):
+            sys.exit(f"{name} failed with status {code}: {' '.join(cmd)}")
+        walls.append(wall)
+        peaks.append(peak)
+    return {"wall": statistics.median(walls), "min": min(walls), "max": max(walls), "peak": max(peaks)}
+
+
+def build():
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "jixiao", "--examples"], cwd=ROOT, check=True)
+
+
+def bench_size(n, work, runs, peer_runs):
+    corpus = os.path.join(work, f"corpus_{n}")
+    out = os.path.join(work, f"out_{n}")
+    shutil.rmtree(corpus, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    subprocess.run([os.path.join(EXAMPLES, "corpus"), "--projects", str(n), "--shapes", "official,stacked,plain,flat",
+                    "--seed", "7", "--out", corpus], check=True, stderr=subprocess.DEVNULL)
+    jx = os.path.join(BIN, "jixiao")
+    floor = os.path.join(EXAMPLES, "write_floor")
+    # The write floor writes what jixiao writes: dump jixiao's output once, untimed.
+    split_ref, merged_ref = os.path.join(out, "split_ref"), os.path.join(out, "merged_ref")
+    os.makedirs(merged_ref)
+    subprocess.run([jx, "split", corpus, "-o", split_ref], check=True, stderr=subprocess.DEVNULL)
+    subprocess.run([jx, "merge", corpus, "-o", os.path.join(merged_ref, "merged.xlsx")], check=False, stderr=subprocess.DEVNULL)
+    subprocess.run([floor, "dump", split_ref, os.path.join(out, "split.json")], check=True)
+    subprocess.run([floor, "dump", merged_ref, os.path.join(out, "merge.json")], check=True)
+
+    def fresh(path):
+        return lambda: shutil.rmtree(path, ignore_errors=True)
+
+    rows = {}
+    rows["read floor"] = measure("read floor", [os.path.join(EXAMPLES, "calamine_floor"), corpus], runs)
+    rows["extract"] = measure("extract", [jx, "extract", corpus, "-o", "/dev/null"], runs)
+    rows["check"] = measure("check", [jx, "check", corpus], runs)
+    rows["write floor (split)"] = measure("write floor", [floor, "write", os.path.join(out, "split.json"), os.path.join(out, "wf_split")], runs, fresh(os.path.join(out, "wf_split")))
+    rows["split"] = measure("split", [jx, "split", corpus, "-o", os.path.join(out, "split"), "--force"], runs, fresh(os.path.join(out, "split")))
+    rows["write floor (merge)"] = measure("write floor", [floor, "write", os.path.join(out, "merge.json"), os.path.join(out, "wf_merge")], runs, fresh(os.path.join(out, "wf_merge")))
+    rows["merge"] = measure("merge", [jx, "merge", corpus, "-o", os.path.join(out, "merged.xlsx"), "--force"], runs)
+    rows["peer (openpyxl)"] = measure("peer", [sys.executable, os.path.join(ROOT, "benches", "openpyxl_peer.py"), corpus], peer_runs)
+    return rows
+
+
+def table(results):
+    lines = ["| projects | command | wall s (median) | min–max | peak MiB | ratio | target |", "|---|---|---|---|---|---|---|"]
+    for n, rows in results.items():
+        rf, wfs, wfm = rows["read floor"]["wall"], rows["write floor (split)"]["wall"], rows["write floor (merge)"]["wall"]
+        ratios = {
+            "extract": (rows["extract"]["wall"] / rf, "× read floor", "≤ 1.3"),
+            "check": (rows["check"]["wall"] / rf, "× read floor", ""),
+            "split": (rows["split"]["wall"] / wfs, "× write floor", "≤ 1.3"),
+            "merge": (rows["merge"]["wall"] / (rf + wfm), "× (read + write floor)", "≤ 1.3"),
+            "peer (openpyxl)": (rows["peer (openpyxl)"]["wall"] / rows["extract"]["wall"], "× extract", "≥ 100"),
+        }
+        for name, r in rows.items():
+            ratio, target = "", ""
+            if name in ratios:
+                value, what, target = ratios[name]
+                ratio = f"{value:.2f}{what}"
+            lines.append(f"| {n:,} | {name} | {r['wall']:.3f} | {r['min']:.3f}–{r['max']:.3f} | {r['peak']:.1f} | {ratio} | {target} |")
+    return "\n".join(lines)
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / (1 << 30)
+    rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, {platform.system()} {platform.release()}, {rustc}, Python {platform.python_version()}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="a small corpus, one run each, print only")
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    sizes = [60] if args.quick else [int(s) for s in args.sizes.split(",")]
+    runs = 1 if args.quick else args.runs
+    build()
+    work = os.path.join(ROOT, "target", "bench")
+    os.makedirs(work, exist_ok=True)
+    results = {n: bench_size(n, work, runs, 1) for n in sizes}
+    text = table(results)
+    print(text)
+    if not args.quick:
+        today = datetime.date.today().isoformat()
+        with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:
+            f.write(f"# Benchmarks\n\nMeasured {today} on {machine()}, by `python3 benches/bench.py` "
+                    f"({runs} runs per row, the peer once; wall time is the median, peak memory the largest).\n\n"
+                    f"{__doc__.split(chr(10) + chr(10), 2)[2]}\n{text}\n")
+
+
+if __name__ == "__main__":
+    main()
