@@ -8,7 +8,24 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 /// Folds `s` for parsing: NFKC (full-width digits, ＝ ＜ ＞ ： （ become ASCII), then
 /// ≦ ≧ to ≤ ≥ and every dash to `-`.
 pub fn fold(s: &str) -> String {
-    folded_chars(s).collect()
+    let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out, |_| true);
+    out
+}
+
+/// A label key: folded, with every whitespace removed (`主 管 部 门` and
+/// `一级项目\n名称` match their labels), a leading `*` (required-field mark) and a
+/// trailing colon dropped.
+pub fn label_key(s: &str) -> String {
+    let mut k = String::with_capacity(s.len());
+    fold_into(s, &mut k, |c| !c.is_whitespace());
+    while k.starts_with('*') {
+        k.remove(0);
+    }
+    while k.ends_with(':') {
+        k.pop();
+    }
+    k
 }
 
 fn fold_char(c: char) -> char {
@@ -20,45 +37,42 @@ fn fold_char(c: char) -> char {
     }
 }
 
+/// Pushes the folded characters of `s` that `keep` accepts onto `out`.
+fn fold_into(s: &str, out: &mut String, keep: impl Fn(char) -> bool) {
+    // Most text is Chinese with full-width punctuation and digits: NFKC of a full-width
+    // form (U+FF01–FF5E) is its ASCII twin and of U+3000 a space, one character each,
+    // so such text folds character by character without the normaliser.
+    let direct = s.chars().all(|c| surely_nfkc(c) || full_width(c).is_some())
+        || is_nfkc_quick(s.chars()) == IsNormalized::Yes;
+    if direct {
+        out.extend(
+            s.chars()
+                .map(|c| fold_char(full_width(c).unwrap_or(c)))
+                .filter(|c| keep(*c)),
+        );
+    } else {
+        out.extend(s.nfkc().map(fold_char).filter(|c| keep(*c)));
+    }
+}
+
+/// The NFKC form of a full-width ASCII variant or the ideographic space.
+fn full_width(c: char) -> Option<char> {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
+        '\u{3000}' => Some(' '),
+        _ => None,
+    }
+}
+
 /// Characters that NFKC leaves alone, decided without a table lookup: ASCII, the CJK
 /// unified ideographs, and the punctuation Chinese text keeps (、。“”‘’《》【】).
-fn surely_nfkc(c: char) -> bool {
+pub(crate) fn surely_nfkc(c: char) -> bool {
     c.is_ascii()
         || ('\u{4E00}'..='\u{9FFF}').contains(&c)
         || matches!(
             c,
-            '、' | '。' | '“' | '”' | '‘' | '’' | '《' | '》' | '【' | '】' | '·' | '…'
+            '、' | '。' | '“' | '”' | '‘' | '’' | '《' | '》' | '【' | '】' | '·' | '≤' | '≥'
         )
-}
-
-/// The folded characters of `s`, skipping normalisation when a quick check shows the
-/// text is already NFKC (most Chinese text is).
-fn folded_chars(s: &str) -> impl Iterator<Item = char> + '_ {
-    let normal = s.chars().all(surely_nfkc) || is_nfkc_quick(s.chars()) == IsNormalized::Yes;
-    let (quick, slow) = if normal {
-        (Some(s.chars()), None)
-    } else {
-        (None, Some(s.nfkc()))
-    };
-    quick
-        .into_iter()
-        .flatten()
-        .chain(slow.into_iter().flatten())
-        .map(fold_char)
-}
-
-/// A label key: folded, with every whitespace removed (`主 管 部 门` and
-/// `一级项目\n名称` match their labels), a leading `*` (required-field mark) and a
-/// trailing colon dropped.
-pub fn label_key(s: &str) -> String {
-    let mut k: String = folded_chars(s).filter(|c| !c.is_whitespace()).collect();
-    while k.starts_with('*') {
-        k.remove(0);
-    }
-    while k.ends_with(':') {
-        k.pop();
-    }
-    k
 }
 
 /// Trims the whitespace Excel users leave around text, including the ideographic space.
@@ -68,8 +82,9 @@ pub fn clean(s: &str) -> &str {
 
 /// The A1 name of a zero-based (row, column) position: (6, 2) is `C7`.
 pub fn a1(row: u32, col: u32) -> String {
+    use std::fmt::Write;
     let mut name = column_name(col);
-    name.push_str(&(row as u64 + 1).to_string());
+    let _ = write!(name, "{}", row as u64 + 1);
     name
 }
 
@@ -84,6 +99,22 @@ pub fn column_name(col: u32) -> String {
     }
     letters.reverse();
     String::from_utf8(letters).expect("ASCII letters")
+}
+
+/// The zero-based (row, column) of an A1 name: `C7` is (6, 2); `$C$7` too.
+pub fn parse_a1(name: &str) -> Option<(u32, u32)> {
+    let name = name.trim().replace('$', "");
+    let split = name.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = name.split_at(split);
+    if letters.is_empty() || letters.len() > 3 || !letters.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let col = letters
+        .bytes()
+        .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1))
+        - 1;
+    let row: u32 = digits.parse().ok()?;
+    (row >= 1).then(|| (row - 1, col))
 }
 
 /// An A1 range such as `A1:F30`.
@@ -103,6 +134,10 @@ mod tests {
         assert_eq!(column_name(26), "AA");
         assert_eq!(column_name(16383), "XFD");
         assert_eq!(a1_range((0, 0), (29, 5)), "A1:F30");
+        assert_eq!(parse_a1("C7"), Some((6, 2)));
+        assert_eq!(parse_a1("$XFD$1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(parse_a1("A0"), None);
+        assert_eq!(parse_a1("7"), None);
     }
 
     #[test]
@@ -111,6 +146,10 @@ mod tests {
         assert_eq!(fold("＝１次"), "=1次");
         assert_eq!(fold("≦5"), "≤5");
         assert_eq!(fold("—"), "-");
+        assert_eq!(fold("（万元）：　≤５％"), "(万元): ≤5%");
+        // Text the direct path does not cover still goes through NFKC.
+        assert_eq!(fold("㎡"), "m2");
+        assert_eq!(fold("①"), "1");
         assert_eq!(label_key("主 管 部 门："), "主管部门");
         assert_eq!(label_key("一级项目\n名称"), "一级项目名称");
         assert_eq!(label_key("*项目名称"), "项目名称");

@@ -224,9 +224,13 @@ pub fn is_error_literal(text: &str) -> bool {
 
 /// Blank, `*`, `/`, `-`, `—` and their repetitions mean "no value".
 pub fn is_placeholder(text: &str) -> bool {
-    let t = fold(text);
-    let t = t.trim();
-    t.is_empty() || t.chars().all(|c| matches!(c, '*' | '/' | '-' | '\\'))
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '*' | '/' | '-' | '\\' | '＊' | '／' | '－' | '＼' | '—' | '–' | '―' | '‐' | '−'
+            )
+    })
 }
 
 fn plausible_unit(unit: &str) -> bool {

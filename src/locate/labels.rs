@@ -273,6 +273,9 @@ const PREFIX: usize = 24;
 /// Classifies a text cell (`None` for content) and matches it as a grid header, with
 /// one folding of its text.
 pub fn analyze(text: &str) -> (Option<Class>, Option<Column>) {
+    if !may_be_label(text) {
+        return (None, None);
+    }
     if text.len() > 3 * 24 {
         return (classify(text), None);
     }
@@ -282,6 +285,42 @@ pub fn analyze(text: &str) -> (Option<Class>, Option<Column>) {
         return (None, column);
     }
     (classify_key(text, &key), column)
+}
+
+/// A quick, exact test that a cell cannot be a label, before folding it: every label
+/// starts with one of a few characters (or, for a title, contains 绩效), and text that
+/// NFKC leaves alone keeps its first character under folding.
+fn may_be_label(text: &str) -> bool {
+    static STARTS: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+    let starts = STARTS.get_or_init(|| {
+        let mut labels: Vec<&str> = Vec::new();
+        labels.extend(FIELDS.iter().flat_map(|(_, l)| l.iter().copied()));
+        labels.extend(FUNDS.iter().map(|(l, _)| *l));
+        labels.extend(FUNDS_BLOCK.iter().copied());
+        labels.extend(FOOTERS.iter().copied());
+        labels.extend(COLUMNS.iter().flat_map(|(_, l)| l.iter().copied()));
+        // 其中：…, 单位：/金额单位：, 附表/附件, 注：/说明：/备注：/填报说明.
+        labels.extend([
+            "其中",
+            "单位",
+            "金额单位",
+            "附表",
+            "附件",
+            "注",
+            "说明",
+            "备注",
+            "填报说明",
+        ]);
+        let mut chars: Vec<char> = labels.iter().filter_map(|l| l.chars().next()).collect();
+        chars.sort_unstable();
+        chars.dedup();
+        chars
+    });
+    if !text.chars().all(crate::text::surely_nfkc) {
+        return true;
+    }
+    let first = text.chars().find(|c| !c.is_whitespace() && *c != '*');
+    first.is_some_and(|c| starts.binary_search(&c).is_ok()) || text.contains("绩效")
 }
 
 /// Classifies a text cell; `None` for content.

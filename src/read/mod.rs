@@ -5,6 +5,7 @@
 
 mod grid;
 mod ods;
+mod xlsx_merges;
 
 use std::io::Cursor;
 use std::path::Path;
@@ -256,15 +257,11 @@ fn rect(d: &Dimensions) -> Rect {
 fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
     let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
     let names = sheet_names(wb.sheet_names(), limits)?;
+    let mut merged = xlsx_merges::merged_regions(bytes)?;
     let mut sheets = Vec::with_capacity(names.len());
     let mut budget = limits.max_cells;
     for name in names {
-        let merges = wb
-            .merge_cells_by_sheet_name(&name)
-            .map_err(corrupt)?
-            .iter()
-            .map(rect)
-            .collect();
+        let merges = merged.remove(&name).unwrap_or_default();
         let mut reader = wb.worksheet_cells_reader(&name).map_err(corrupt)?;
         let sheet = stream_sheet(name, merges, limits, &mut budget, || {
             Ok(reader

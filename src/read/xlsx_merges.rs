@@ -1,0 +1,164 @@
+//! Merged regions of an .xlsx, found by scanning each sheet's XML after its cells.
+//!
+//! calamine parses a whole sheet a second time to give its merged regions; the
+//! `<mergeCell ref="A1:F2"/>` elements all follow `</sheetData>`, so a byte search from
+//! there finds them at the cost of inflating the sheet alone.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+use quick_xml::events::Event;
+
+use super::{ReadError, Rect, corrupt};
+use crate::text::parse_a1;
+
+/// The merged regions of every sheet, by sheet name.
+///
+/// # Errors
+/// [`ReadError::Corrupt`] when the workbook's parts are missing or not well formed.
+pub fn merged_regions(bytes: &[u8]) -> Result<HashMap<String, Vec<Rect>>, ReadError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    let read =
+        |zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| -> Result<Vec<u8>, ReadError> {
+            let mut entry = zip.by_name(name).map_err(corrupt)?;
+            let mut buf = Vec::with_capacity(entry.size().min(64 << 20) as usize);
+            entry.read_to_end(&mut buf).map_err(corrupt)?;
+            Ok(buf)
+        };
+    let targets = relationships(&read(&mut zip, "xl/_rels/workbook.xml.rels")?)?;
+    let sheets = sheet_ids(&read(&mut zip, "xl/workbook.xml")?)?;
+    let mut out = HashMap::new();
+    for (name, id) in sheets {
+        let Some(target) = targets.get(&id) else {
+            continue;
+        };
+        let path = match target.strip_prefix('/') {
+            Some(absolute) => absolute.to_string(),
+            None => format!("xl/{target}"),
+        };
+        let Ok(xml) = read(&mut zip, &path) else {
+            continue;
+        };
+        out.insert(name, scan(&xml));
+    }
+    Ok(out)
+}
+
+/// The `ref` of every `mergeCell` after the sheet's data.
+fn scan(xml: &[u8]) -> Vec<Rect> {
+    let after = memchr::memmem::rfind(xml, b"sheetData>").unwrap_or(0);
+    let tail = &xml[after..];
+    let mut out = Vec::new();
+    for at in memchr::memmem::find_iter(tail, b"mergeCell") {
+        let rest = &tail[at + b"mergeCell".len()..];
+        // `mergeCells` is the container, `mergeCell` an element.
+        if !rest.first().is_some_and(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        let end = memchr::memchr(b'>', rest).unwrap_or(rest.len());
+        let Some(r) = memchr::memmem::find(&rest[..end], b"ref=\"") else {
+            continue;
+        };
+        let value = &rest[r + 5..end];
+        let Some(close) = memchr::memchr(b'"', value) else {
+            continue;
+        };
+        let Ok(range) = std::str::from_utf8(&value[..close]) else {
+            continue;
+        };
+        let (a, b) = range.split_once(':').unwrap_or((range, range));
+        if let (Some(first), Some(last)) = (parse_a1(a), parse_a1(b)) {
+            out.push(Rect {
+                first_row: first.0,
+                first_col: first.1,
+                last_row: last.0,
+                last_col: last.1,
+            });
+        }
+    }
+    out
+}
+
+/// `Id` → `Target` of a relationships part.
+fn relationships(xml: &[u8]) -> Result<HashMap<String, String>, ReadError> {
+    let mut out = HashMap::new();
+    for_each_element(xml, "Relationship", |attrs| {
+        if let (Some(id), Some(target)) = (attrs.get("Id"), attrs.get("Target")) {
+            out.insert(id.clone(), target.clone());
+        }
+    })?;
+    Ok(out)
+}
+
+/// (name, relationship id) of every sheet, in workbook order.
+fn sheet_ids(xml: &[u8]) -> Result<Vec<(String, String)>, ReadError> {
+    let mut out = Vec::new();
+    for_each_element(xml, "sheet", |attrs| {
+        if let (Some(name), Some(id)) = (
+            attrs.get("name"),
+            attrs.get("r:id").or_else(|| attrs.get("id")),
+        ) {
+            out.push((name.clone(), id.clone()));
+        }
+    })?;
+    Ok(out)
+}
+
+/// Calls `f` with the attributes (local names, unescaped) of every element named `local`.
+fn for_each_element(
+    xml: &[u8],
+    local: &str,
+    mut f: impl FnMut(&HashMap<String, String>),
+) -> Result<(), ReadError> {
+    let text = std::str::from_utf8(xml).map_err(corrupt)?;
+    let mut reader = quick_xml::Reader::from_str(text);
+    loop {
+        match reader.read_event().map_err(corrupt)? {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() as &str == local => {
+                let attrs = e
+                    .attributes()
+                    .flatten()
+                    .filter_map(|a| {
+                        let key: &str = a.key.as_ref();
+                        let value = a
+                            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .ok()?;
+                        Some((key.to_string(), value.into_owned()))
+                    })
+                    .collect();
+                f(&attrs);
+            }
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_cells_after_the_data() {
+        let xml = br#"<worksheet><sheetData><row><c><is><t>mergeCell ref="Z1:Z9"</t></is></c></row></sheetData>
+            <mergeCells count="2"><mergeCell ref="A1:F1"/><x:mergeCell  ref="B11:B22" /></mergeCells></worksheet>"#;
+        let found = scan(xml);
+        assert_eq!(
+            found,
+            [
+                Rect {
+                    first_row: 0,
+                    first_col: 0,
+                    last_row: 0,
+                    last_col: 5
+                },
+                Rect {
+                    first_row: 10,
+                    first_col: 1,
+                    last_row: 21,
+                    last_col: 1
+                },
+            ]
+        );
+    }
+}
