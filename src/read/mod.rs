@@ -141,7 +141,7 @@ fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError
     let mut sheets = match format {
         Format::Xlsx => read_xlsx(bytes, limits)?,
         Format::Xlsb => read_xlsb(bytes, limits)?,
-        Format::Xls => read_xls(bytes)?,
+        Format::Xls => read_xls(bytes, limits)?,
         Format::Ods => ods::read_ods(bytes)?,
     };
     if sheets.len() > limits.max_sheets {
@@ -336,7 +336,10 @@ fn stream_sheet(
 /// Validates an OLE2 container and reads its workbook stream before calamine does:
 /// calamine follows a cyclic sector chain until memory runs out, where the `cfb`
 /// crate checks every chain and stops.
-fn check_ole2(bytes: &[u8]) -> Result<(), ReadError> {
+/// calamine also lays every sheet out as a dense rectangle when it opens the file, so
+/// the cells' extent is measured here first: one cell far away would cost gigabytes.
+fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    use std::io::Read as _;
     let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(corrupt)?;
     let stream = ["/Workbook", "/Book"]
         .into_iter()
@@ -346,15 +349,70 @@ fn check_ole2(bytes: &[u8]) -> Result<(), ReadError> {
             "OLE2 文件中没有工作簿（可能是 Word 或其他 Office 文档）".into(),
         ));
     };
-    let mut sink = std::io::sink();
-    std::io::copy(&mut file.open_stream(stream).map_err(corrupt)?, &mut sink).map_err(corrupt)?;
+    let mut biff = Vec::new();
+    file.open_stream(stream)
+        .map_err(corrupt)?
+        .read_to_end(&mut biff)
+        .map_err(corrupt)?;
+    let area = biff_extent(&biff);
+    if area > limits.max_cells {
+        return Err(ReadError::TooLarge(format!(
+            "单元格分布范围达 {area} 格，超过上限 {}（可能含有远离表格的单元格；可用 --max-cells 调整）",
+            limits.max_cells
+        )));
+    }
     Ok(())
+}
+
+/// The largest bounding-box area, in cells, of any sheet's cell records in a BIFF stream.
+fn biff_extent(biff: &[u8]) -> u64 {
+    let area = |(r0, r1, c0, c1): (u16, u16, u16, u16)| {
+        (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1)
+    };
+    let mut largest = 0u64;
+    let mut bounds: Option<(u16, u16, u16, u16)> = None;
+    let mut at = 0;
+    while at + 4 <= biff.len() {
+        let typ = u16::from_le_bytes([biff[at], biff[at + 1]]);
+        let len = usize::from(u16::from_le_bytes([biff[at + 2], biff[at + 3]]));
+        let data = &biff[(at + 4).min(biff.len())..(at + 4 + len).min(biff.len())];
+        at += 4 + len;
+        let u16_at = |i: usize| data.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+        let cells = match typ {
+            // BOF and EOF bound a sheet.
+            0x0809 | 0x000A => {
+                largest = largest.max(bounds.take().map_or(0, area));
+                None
+            }
+            // NUMBER, LABEL, LABELSST, RK, BOOLERR, FORMULA, BLANK: row, column.
+            0x0203 | 0x0204 | 0x00FD | 0x027E | 0x0205 | 0x0006 | 0x0201 => {
+                u16_at(0).zip(u16_at(2)).map(|(r, c)| (r, c, c))
+            }
+            // MULRK, MULBLANK: row, first column, …, last column.
+            0x00BD | 0x00BE => match (
+                u16_at(0),
+                u16_at(2),
+                data.len().checked_sub(2).and_then(u16_at),
+            ) {
+                (Some(r), Some(c0), Some(c1)) => Some((r, c0, c1.max(c0))),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some((r, c0, c1)) = cells {
+            bounds = Some(match bounds {
+                None => (r, r, c0, c1),
+                Some((r0, r1, a, b)) => (r0.min(r), r1.max(r), a.min(c0), b.max(c1)),
+            });
+        }
+    }
+    largest.max(bounds.map_or(0, area))
 }
 
 /// Legacy .xls: calamine parses every sheet when it opens the file; the BIFF8 grid
 /// (65,536 × 256) bounds what that costs.
-fn read_xls(bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
-    check_ole2(bytes)?;
+fn read_xls(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    check_xls(bytes, limits)?;
     let mut wb = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
         calamine::XlsError::Password => ReadError::Encrypted,
         e => corrupt(e),

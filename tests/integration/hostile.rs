@@ -433,3 +433,25 @@ fn fuzz_crashers_are_unreadable_files() {
     }
     assert!(n >= 1);
 }
+
+/// A legacy workbook with one cell far from the others would make calamine lay out
+/// the whole rectangle between them; it is measured and refused first.
+#[test]
+fn a_far_cell_in_a_legacy_workbook_is_refused_unread() {
+    let far = Sheet::new(
+        "表".into(),
+        Grid::new(
+            vec![
+                (0, 0, CellValue::Text("项目名称".into())),
+                (65_000, 250, CellValue::Text("远处".into())),
+            ],
+            vec![],
+        ),
+    );
+    refused(
+        "远处.xls",
+        &samples::xls(&[far]),
+        &["--max-cells", "1000000"],
+        "单元格分布范围达 16315251 格",
+    );
+}
