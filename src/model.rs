@@ -89,6 +89,26 @@ pub struct Indicator {
     pub cells: IndicatorCells,
 }
 
+impl Indicator {
+    /// An indicator with its four essential parts and nothing else: no note, no
+    /// optional columns, no cells.
+    pub fn new(level1: &str, level2: &str, name: &str, value: Value) -> Indicator {
+        Indicator {
+            level1: level1.to_string(),
+            level2: level2.to_string(),
+            name: name.to_string(),
+            value,
+            note: None,
+            nature: None,
+            direction: None,
+            weight: None,
+            scoring: None,
+            cell: String::new(),
+            cells: IndicatorCells::default(),
+        }
+    }
+}
+
 /// Where each part of an indicator was read; a merged value reports its merge's
 /// first cell, a 一级/二级 carried down an unmerged run the cell it was written in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

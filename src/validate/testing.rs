@@ -66,15 +66,6 @@ pub fn clean() -> Project {
 pub fn push(p: &mut Project, l1: &str, l2: &str, name: &str, value: &str) {
     let row = 11 + p.indicators.len();
     p.indicators.push(Indicator {
-        level1: l1.into(),
-        level2: l2.into(),
-        name: name.into(),
-        value: Value::parse(value),
-        note: None,
-        nature: None,
-        direction: None,
-        weight: None,
-        scoring: None,
         cell: format!("E{row}"),
         cells: IndicatorCells {
             level1: Some(format!("B{row}")),
@@ -83,6 +74,7 @@ pub fn push(p: &mut Project, l1: &str, l2: &str, name: &str, value: &str) {
             value: Some(format!("E{row}")),
             note: None,
         },
+        ..Indicator::new(l1, l2, name, Value::parse(value))
     });
 }
 

@@ -102,17 +102,8 @@ fn project() -> impl Strategy<Value = Project> {
                     indicators: inds
                         .into_iter()
                         .map(|(a, b, name, v, note)| Indicator {
-                            level1: FRAME[a].0.into(),
-                            level2: FRAME[a].1[b].into(),
-                            name,
-                            value: Value::parse(&v),
                             note,
-                            nature: None,
-                            direction: None,
-                            weight: None,
-                            scoring: None,
-                            cell: String::new(),
-                            cells: Default::default(),
+                            ..Indicator::new(FRAME[a].0, FRAME[a].1[b], &name, Value::parse(&v))
                         })
                         .collect(),
                     ..Project::default()

@@ -53,19 +53,7 @@ pub fn seed() -> Vec<Project> {
                     .iter()
                     .map(|row| {
                         let f = |i: usize| row[i].as_str().expect("text").to_string();
-                        Indicator {
-                            level1: f(0),
-                            level2: f(1),
-                            name: f(2),
-                            value: Value::parse(&f(3)),
-                            note: None,
-                            nature: None,
-                            direction: None,
-                            weight: None,
-                            scoring: None,
-                            cell: String::new(),
-                            cells: Default::default(),
-                        }
+                        Indicator::new(&f(0), &f(1), &f(2), Value::parse(&f(3)))
                     })
                     .collect(),
                 ..Project::default()
