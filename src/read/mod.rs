@@ -364,7 +364,8 @@ fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
     Ok(())
 }
 
-/// The largest bounding-box area, in cells, of any sheet's cell records in a BIFF stream.
+/// The largest area, in cells, that any sheet of a BIFF stream declares (DIMENSIONS)
+/// or covers with its cell records.
 fn biff_extent(biff: &[u8]) -> u64 {
     let area = |(r0, r1, c0, c1): (u16, u16, u16, u16)| {
         (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1)
@@ -387,6 +388,25 @@ fn biff_extent(biff: &[u8]) -> u64 {
             // NUMBER, LABEL, LABELSST, RK, BOOLERR, FORMULA, BLANK: row, column.
             0x0203 | 0x0204 | 0x00FD | 0x027E | 0x0205 | 0x0006 | 0x0201 => {
                 u16_at(0).zip(u16_at(2)).map(|(r, c)| (r, c, c))
+            }
+            // DIMENSIONS: calamine reserves room for the area it declares.
+            0x0200 => {
+                let u32_at = |i: usize| {
+                    data.get(i..i + 4)
+                        .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+                };
+                let (rows, cols) = if data.len() >= 14 {
+                    (u32_at(4).zip(u32_at(0)), u16_at(10).zip(u16_at(8)))
+                } else {
+                    (
+                        u16_at(2).map(u64::from).zip(u16_at(0).map(u64::from)),
+                        u16_at(6).zip(u16_at(4)),
+                    )
+                };
+                if let (Some((r1, r0)), Some((c1, c0))) = (rows, cols) {
+                    largest = largest.max(r1.saturating_sub(r0) * u64::from(c1.saturating_sub(c0)));
+                }
+                None
             }
             // MULRK, MULBLANK: row, first column, …, last column.
             0x00BD | 0x00BE => match (
