@@ -80,6 +80,9 @@ fn write_stacked(
         heads.push(written.grid_header);
         row = written.next + 1;
     }
+    // Excel keeps at most 1,023 manual page breaks a sheet; past them tables still
+    // stack, and print where the page ends.
+    breaks.truncate(1023);
     ws.set_page_breaks(&breaks)?;
     // With one table per sheet, its grid header repeats on every printed page.
     if let [head] = heads[..]

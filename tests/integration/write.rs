@@ -399,3 +399,23 @@ fn the_template_filled_in_reads_back() {
         "培训费 has no unit: check says so"
     );
 }
+
+/// A department with more tables than Excel has page breaks still merges.
+#[test]
+fn a_department_with_two_thousand_projects_merges() {
+    let seed = samples::seed();
+    let projects: Vec<Project> = (0..2_000)
+        .map(|i| {
+            let mut p = seed[i % 4].clone();
+            p.level2_project = Some(format!("项目{i}"));
+            p
+        })
+        .collect();
+    let template = jixiao::template::Template::default();
+    let parts = jixiao::template::TitleParts::default();
+    let layout = jixiao::write::Layout::new(&template, &parts);
+    let bytes = jixiao::write::merged_workbook(&projects, &[], &layout).unwrap();
+    let sheets = jixiao::read::read_bytes(&bytes).unwrap();
+    let (back, _) = jixiao::extract_sheets("merged.xlsx", &sheets);
+    assert_eq!(back.len(), 2_000);
+}
