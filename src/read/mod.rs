@@ -354,79 +354,98 @@ fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
         .map_err(corrupt)?
         .read_to_end(&mut biff)
         .map_err(corrupt)?;
-    let area = biff_extent(&biff);
-    if area > limits.max_cells {
+    // Reserving is cheap until it is absurd; laying cells out costs every cell.
+    const MAX_DECLARED: u64 = 100_000_000;
+    let (declared, spanned) = biff_extent(&biff);
+    if declared > MAX_DECLARED {
+        return Err(ReadError::Corrupt(format!(
+            "工作表声明的范围（{declared} 格）不合理"
+        )));
+    }
+    if spanned > limits.max_cells {
         return Err(ReadError::TooLarge(format!(
-            "单元格分布范围达 {area} 格，超过上限 {}（可能含有远离表格的单元格；可用 --max-cells 调整）",
+            "单元格分布范围达 {spanned} 格，超过上限 {}（可能含有远离表格的单元格；可用 --max-cells 调整）",
             limits.max_cells
         )));
     }
     Ok(())
 }
 
-/// The largest area, in cells, that any sheet of a BIFF stream declares (DIMENSIONS)
-/// or covers with its cell records.
-fn biff_extent(biff: &[u8]) -> u64 {
-    let area = |(r0, r1, c0, c1): (u16, u16, u16, u16)| {
-        (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1)
+/// What a BIFF stream's sheets would make calamine allocate: the largest area a
+/// DIMENSIONS record declares (it reserves room for that) and the largest rectangle
+/// the cell records span (it lays that out, cell by cell).
+///
+/// Sheets are walked from the positions the workbook's BOUNDSHEET records give, as
+/// calamine walks them, not by reading the stream straight through.
+fn biff_extent(biff: &[u8]) -> (u64, u64) {
+    let records = |from: usize| {
+        let mut at = from;
+        std::iter::from_fn(move || {
+            let head = biff.get(at..at + 4)?;
+            let typ = u16::from_le_bytes([head[0], head[1]]);
+            let len = usize::from(u16::from_le_bytes([head[2], head[3]]));
+            let data = &biff[(at + 4).min(biff.len())..(at + 4 + len).min(biff.len())];
+            at += 4 + len;
+            Some((typ, data))
+        })
     };
-    let mut largest = 0u64;
-    let mut bounds: Option<(u16, u16, u16, u16)> = None;
-    let mut at = 0;
-    while at + 4 <= biff.len() {
-        let typ = u16::from_le_bytes([biff[at], biff[at + 1]]);
-        let len = usize::from(u16::from_le_bytes([biff[at + 2], biff[at + 3]]));
-        let data = &biff[(at + 4).min(biff.len())..(at + 4 + len).min(biff.len())];
-        at += 4 + len;
-        let u16_at = |i: usize| data.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
-        let cells = match typ {
-            // BOF and EOF bound a sheet.
-            0x0809 | 0x000A => {
-                largest = largest.max(bounds.take().map_or(0, area));
-                None
-            }
-            // NUMBER, LABEL, LABELSST, RK, BOOLERR, FORMULA, BLANK: row, column.
-            0x0203 | 0x0204 | 0x00FD | 0x027E | 0x0205 | 0x0006 | 0x0201 => {
-                u16_at(0).zip(u16_at(2)).map(|(r, c)| (r, c, c))
-            }
-            // DIMENSIONS: calamine reserves room for the area it declares.
-            0x0200 => {
-                let u32_at = |i: usize| {
-                    data.get(i..i + 4)
-                        .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
-                };
-                let (rows, cols) = if data.len() >= 14 {
-                    (u32_at(4).zip(u32_at(0)), u16_at(10).zip(u16_at(8)))
-                } else {
-                    (
-                        u16_at(2).map(u64::from).zip(u16_at(0).map(u64::from)),
-                        u16_at(6).zip(u16_at(4)),
-                    )
-                };
-                if let (Some((r1, r0)), Some((c1, c0))) = (rows, cols) {
-                    largest = largest.max(r1.saturating_sub(r0) * u64::from(c1.saturating_sub(c0)));
+    let u16_at = |d: &[u8], i: usize| {
+        d.get(i..i + 2)
+            .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |d: &[u8], i: usize| {
+        d.get(i..i + 4)
+            .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+    };
+    let sheets: Vec<usize> = records(0)
+        .take_while(|(typ, _)| *typ != 0x000A)
+        .filter(|(typ, _)| *typ == 0x0085)
+        .filter_map(|(_, d)| u32_at(d, 0).map(|p| p as usize))
+        .collect();
+    let (mut declared, mut spanned) = (0u64, 0u64);
+    for start in sheets {
+        let mut bounds: Option<(u64, u64, u64, u64)> = None;
+        for (typ, d) in records(start).skip(1).take_while(|(typ, _)| *typ != 0x000A) {
+            let cells = match typ {
+                // DIMENSIONS: an upper bound of what calamine reserves.
+                0x0200 => {
+                    let (rows, cols) = if d.len() >= 14 {
+                        (u32_at(d, 4), u16_at(d, 10))
+                    } else {
+                        (u16_at(d, 2), u16_at(d, 6))
+                    };
+                    declared = declared.max(
+                        rows.unwrap_or(0).saturating_add(1) * cols.unwrap_or(0).saturating_add(1),
+                    );
+                    None
                 }
-                None
-            }
-            // MULRK, MULBLANK: row, first column, …, last column.
-            0x00BD | 0x00BE => match (
-                u16_at(0),
-                u16_at(2),
-                data.len().checked_sub(2).and_then(u16_at),
-            ) {
-                (Some(r), Some(c0), Some(c1)) => Some((r, c0, c1.max(c0))),
+                // NUMBER, LABEL, LABELSST, RK, BOOLERR, FORMULA: row, column.
+                0x0203 | 0x0204 | 0x00FD | 0x027E | 0x0205 | 0x0006 => {
+                    u16_at(d, 0).zip(u16_at(d, 2)).map(|(r, c)| (r, c, c))
+                }
+                // MULRK: row, first column, …, last column.
+                0x00BD => match (
+                    u16_at(d, 0),
+                    u16_at(d, 2),
+                    d.len().checked_sub(2).and_then(|i| u16_at(d, i)),
+                ) {
+                    (Some(r), Some(c0), Some(c1)) => Some((r, c0, c1.max(c0))),
+                    _ => None,
+                },
                 _ => None,
-            },
-            _ => None,
-        };
-        if let Some((r, c0, c1)) = cells {
-            bounds = Some(match bounds {
-                None => (r, r, c0, c1),
-                Some((r0, r1, a, b)) => (r0.min(r), r1.max(r), a.min(c0), b.max(c1)),
-            });
+            };
+            if let Some((r, c0, c1)) = cells {
+                bounds = Some(match bounds {
+                    None => (r, r, c0, c1),
+                    Some((r0, r1, a, b)) => (r0.min(r), r1.max(r), a.min(c0), b.max(c1)),
+                });
+            }
+        }
+        if let Some((r0, r1, c0, c1)) = bounds {
+            spanned = spanned.max((r1 - r0 + 1) * (c1 - c0 + 1));
         }
     }
-    largest.max(bounds.map_or(0, area))
+    (declared, spanned)
 }
 
 /// Legacy .xls: calamine parses every sheet when it opens the file; the BIFF8 grid
