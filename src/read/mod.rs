@@ -405,18 +405,49 @@ fn biff_extent(biff: &[u8]) -> (u64, u64) {
     let (mut declared, mut spanned) = (0u64, 0u64);
     for start in sheets {
         let mut bounds: Option<(u64, u64, u64, u64)> = None;
-        for (typ, d) in records(start).skip(1).take_while(|(typ, _)| *typ != 0x000A) {
+        // As calamine does: the first BOF opens the sheet, a later one an embedded
+        // substream (a chart) to skip, EOF at the top level ends the sheet.
+        let (mut seen_bof, mut depth) = (false, 0usize);
+        for (typ, d) in records(start) {
+            if depth > 0 {
+                match typ {
+                    0x0809 => depth += 1,
+                    0x000A => depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            match typ {
+                0x0809 if seen_bof => {
+                    depth += 1;
+                    continue;
+                }
+                0x0809 => seen_bof = true,
+                0x000A => break,
+                _ => {}
+            }
             let cells = match typ {
-                // DIMENSIONS: an upper bound of what calamine reserves.
+                // DIMENSIONS: what calamine reserves, computed as it does (in u32,
+                // wrapping: a first row past the last one wraps to billions).
                 0x0200 => {
-                    let (rows, cols) = if d.len() >= 14 {
-                        (u32_at(d, 4), u16_at(d, 10))
-                    } else {
-                        (u16_at(d, 2), u16_at(d, 6))
+                    let u32s = |i: usize| u32_at(d, i).map(|v| v as u32);
+                    let u16s = |i: usize| u16_at(d, i).map(|v| v as u32);
+                    let parts = match d.len() {
+                        10 => (u16s(0), u16s(2), u16s(4), u16s(6)),
+                        14 | 16 => (u32s(0), u32s(4), u16s(8), u16s(10)),
+                        _ => (None, None, None, None),
                     };
-                    declared = declared.max(
-                        rows.unwrap_or(0).saturating_add(1) * cols.unwrap_or(0).saturating_add(1),
-                    );
+                    if let (Some(rf), Some(rl), Some(cf), Some(cl)) = parts {
+                        let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+                        let (end_r, end_c) = if rl >= 1 && cl >= 1 {
+                            (rl - 1, cl - 1)
+                        } else {
+                            (rf, cf)
+                        };
+                        let rows = u64::from(end_r.wrapping_sub(rf).wrapping_add(1));
+                        let cols = u64::from(end_c.wrapping_sub(cf).wrapping_add(1));
+                        declared = declared.max(rows.saturating_mul(cols));
+                    }
                     None
                 }
                 // NUMBER, LABEL, LABELSST, RK, BOOLERR, FORMULA: row, column.
