@@ -354,8 +354,8 @@ fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
         .map_err(corrupt)?
         .read_to_end(&mut biff)
         .map_err(corrupt)?;
-    // Reserving is cheap until it is absurd; laying cells out costs every cell.
-    const MAX_DECLARED: u64 = 100_000_000;
+    // No legal BIFF8 sheet is larger than 65,536 × 256; laying cells out costs every cell.
+    const MAX_DECLARED: u64 = 65_536 * 256;
     let (declared, spanned) = biff_extent(&biff);
     if declared > MAX_DECLARED {
         return Err(ReadError::Corrupt(format!(
