@@ -62,20 +62,44 @@ pub fn extract_walked(
         projects: Vec::new(),
         diagnostics: walked.diagnostics,
     };
-    let per_file: Vec<(Vec<Project>, Vec<Diagnostic>)> = walked
-        .files
-        .par_iter()
-        .map(|input| {
-            let result = extract_file(&input.path, &input.display, limits);
-            progress(&input.path);
-            result
-        })
-        .collect();
-    for (projects, diagnostics) in per_file {
-        out.projects.extend(projects);
-        out.diagnostics.extend(diagnostics);
-    }
+    for_each_file(
+        &walked.files,
+        limits,
+        progress,
+        |p, d| (p, d),
+        |(projects, diagnostics)| {
+            out.projects.extend(projects);
+            out.diagnostics.extend(diagnostics);
+        },
+    );
     out
+}
+
+/// Files read at a time by [`for_each_file`]: enough to keep every core busy, few
+/// enough that memory stays flat however many files a batch holds.
+const BATCH: usize = 256;
+
+/// Reads `files` in parallel, a batch at a time. `map` turns one file's projects and
+/// findings into what the caller keeps, in a worker thread (serialising, checking);
+/// `each` receives the results on this thread, in input order.
+pub fn for_each_file<T: Send>(
+    files: &[Input],
+    limits: &Limits,
+    progress: impl Fn(&Path) + Sync,
+    map: impl Fn(Vec<Project>, Vec<Diagnostic>) -> T + Sync,
+    mut each: impl FnMut(T),
+) {
+    for batch in files.chunks(BATCH) {
+        let results: Vec<T> = batch
+            .par_iter()
+            .map(|input| {
+                let (projects, diagnostics) = extract_file(&input.path, &input.display, limits);
+                progress(&input.path);
+                map(projects, diagnostics)
+            })
+            .collect();
+        results.into_iter().for_each(&mut each);
+    }
 }
 
 /// Reads one workbook; `display` is the name findings give it.

@@ -52,6 +52,72 @@ const CSV_HEADER: &[&str] = &[
     "单元格",
 ];
 
+/// A project as pretty JSON indented to stand in the `projects` array of a document:
+/// made in a worker thread, written in order by [`JsonDocument`].
+pub fn project_json(p: &Project) -> serde_json::Result<Vec<u8>> {
+    indented(&serde_json::to_vec_pretty(p)?, 4)
+}
+
+/// Indents every line after the first by `by` spaces; JSON strings hold no raw
+/// line breaks, so every one is between tokens.
+fn indented(json: &[u8], by: usize) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(json.len() + json.len() / 8);
+    for (i, line) in json.split(|b| *b == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+            out.extend(std::iter::repeat_n(b' ', by));
+        }
+        out.extend_from_slice(line);
+    }
+    Ok(out)
+}
+
+/// The extract document written as it is read: `{"projects": [...], "diagnostics": [...]}`,
+/// the same document `serde_json::to_writer_pretty` makes of an [`crate::model::Extraction`].
+pub struct JsonDocument<W: Write> {
+    out: W,
+    projects: usize,
+}
+
+impl<W: Write> JsonDocument<W> {
+    /// Starts the document.
+    ///
+    /// # Errors
+    /// When `out` fails.
+    pub fn new(mut out: W) -> io::Result<JsonDocument<W>> {
+        out.write_all(b"{\n  \"projects\": [")?;
+        Ok(JsonDocument { out, projects: 0 })
+    }
+
+    /// Adds a project made by [`project_json`].
+    ///
+    /// # Errors
+    /// When `out` fails.
+    pub fn project(&mut self, json: &[u8]) -> io::Result<()> {
+        self.out.write_all(if self.projects == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        })?;
+        self.projects += 1;
+        self.out.write_all(json)
+    }
+
+    /// Ends the project list, writes the findings and closes the document.
+    ///
+    /// # Errors
+    /// When `out` fails.
+    pub fn finish(mut self, diagnostics: &[Diagnostic]) -> io::Result<W> {
+        self.out
+            .write_all(if self.projects == 0 { b"]" } else { b"\n  ]" })?;
+        self.out.write_all(b",\n  \"diagnostics\": ")?;
+        self.out
+            .write_all(&indented(&serde_json::to_vec_pretty(diagnostics)?, 2)?)?;
+        self.out.write_all(b"\n}\n")?;
+        Ok(self.out)
+    }
+}
+
 /// Writes one row per indicator with its project's columns repeated (a project without
 /// indicators still gets one row), UTF-8 with a BOM so Excel shows the Chinese.
 ///
@@ -67,9 +133,29 @@ pub fn write_csv(projects: &[Project], out: impl Write) -> io::Result<()> {
 
 fn write_csv_records(projects: &[Project], out: impl Write) -> csv::Result<()> {
     let mut out = out;
+    write_csv_header(&mut out)?;
+    out.write_all(&csv_rows(projects)?)?;
+    Ok(())
+}
+
+/// The BOM and the header row of the CSV.
+///
+/// # Errors
+/// When `out` fails.
+pub fn write_csv_header(out: &mut impl Write) -> csv::Result<()> {
     out.write_all(b"\xEF\xBB\xBF")?;
     let mut w = csv::Writer::from_writer(out);
     w.write_record(CSV_HEADER)?;
+    w.flush()?;
+    Ok(())
+}
+
+/// The CSV rows of some projects, to follow the header (made in a worker thread).
+///
+/// # Errors
+/// Never in practice: the rows are written to memory.
+pub fn csv_rows(projects: &[Project]) -> csv::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
     let s = |o: &Option<String>| o.clone().unwrap_or_default();
     let d = |o: &Option<rust_decimal::Decimal>| o.map(|d| d.to_string()).unwrap_or_default();
     for p in projects {
@@ -111,14 +197,43 @@ fn write_csv_records(projects: &[Project], out: impl Write) -> csv::Result<()> {
             w.write_record(&row)?;
         }
     }
-    w.flush()?;
-    Ok(())
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{Severity, Source};
+
+    /// The streamed document is the one serde would write of the whole extraction.
+    #[test]
+    fn the_streamed_json_document_is_serdes() {
+        use crate::model::{Extraction, Project};
+        let p = crate::validate::testing_clean();
+        let empty = Project {
+            indicators: Vec::new(),
+            ..Project::default()
+        };
+        let d = Diagnostic::file(Severity::Error, "no-table", "a.xlsx", "无表");
+        for (projects, diagnostics) in [
+            (vec![], vec![]),
+            (vec![p.clone()], vec![]),
+            (vec![p, empty], vec![d]),
+        ] {
+            let mut doc = JsonDocument::new(Vec::new()).unwrap();
+            for project in &projects {
+                doc.project(&project_json(project).unwrap()).unwrap();
+            }
+            let streamed = doc.finish(&diagnostics).unwrap();
+            let whole = serde_json::to_string_pretty(&Extraction {
+                projects,
+                diagnostics,
+            })
+            .unwrap()
+                + "\n";
+            assert_eq!(String::from_utf8(streamed).unwrap(), whole);
+        }
+    }
 
     #[test]
     fn concise_form() {

@@ -3,10 +3,10 @@
 use serde::Serialize;
 
 use crate::cli::{CheckArgs, CheckFormat};
-use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, read_inputs};
+use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, progress_bar};
 use crate::model::{Diagnostic, Severity};
 use crate::report;
-use crate::validate::{self, Config, Level};
+use crate::validate::{Checker, Config, FileChecked, Level};
 
 /// What was checked and what was found.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -40,12 +40,35 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     for id in &args.allow {
         config.set(id, Level::Off)?;
     }
-    let (files, extraction) = read_inputs(walked, limits);
-    let diagnostics = validate::check(&extraction, &config);
+    // The rules run in the workers, file by file; only the findings are kept.
+    let bar = progress_bar(walked.files.len());
+    let mut checker = Checker::new(&config);
+    let mut missing = FileChecked::default();
+    missing.add_read(walked.diagnostics.iter().cloned(), &config);
+    let mut diagnostics = checker.finish(missing);
+    let mut projects = 0;
+    crate::for_each_file(
+        &walked.files,
+        limits,
+        |_| bar.inc(1),
+        |found, read| {
+            let mut checked = FileChecked::default();
+            checked.add_read(read, &config);
+            for p in &found {
+                checked.add_project(p, &config);
+            }
+            checked
+        },
+        |checked| {
+            projects += checked.keys.len();
+            diagnostics.extend(checker.finish(checked));
+        },
+    );
+    bar.finish_and_clear();
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
     let summary = Summary {
-        files,
-        projects: extraction.projects.len(),
+        files: walked.files.len(),
+        projects,
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
     };

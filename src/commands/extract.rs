@@ -1,10 +1,14 @@
 //! `jixiao extract`: every table of every workbook as JSON or CSV.
+//!
+//! The document is written as files are read, a batch at a time, so memory stays flat
+//! and the serialising runs on every core.
 
-use std::io::Write as _;
+use std::io::{self, Write};
 
 use crate::cli::{ExtractArgs, Format};
-use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, read_inputs};
-use crate::report;
+use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, progress_bar};
+use crate::model::{Diagnostic, Severity};
+use crate::report::{self, JsonDocument};
 
 /// Runs `extract`; findings go to stderr in the concise form and into the JSON.
 ///
@@ -13,24 +17,84 @@ use crate::report;
 pub fn run(args: &ExtractArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
     let walked = crate::inputs(&args.paths);
     let output = Output::new(args.output.as_deref(), args.force, &walked.paths())?;
-    let (_, extraction) = read_inputs(walked, limits);
-    for d in &extraction.diagnostics {
+    let bar = progress_bar(walked.files.len());
+    let mut diagnostics: Vec<Diagnostic> = walked.diagnostics.clone();
+    for d in &diagnostics {
         eprintln!("{}", report::concise(d));
     }
-    output.write(|w| match args.format {
-        Format::Json => {
-            // A concrete buffer in front of the `dyn Write`, so the serializer's many
-            // small writes are inlined copies rather than dynamic calls.
-            let mut buf = std::io::BufWriter::with_capacity(1 << 16, w);
-            serde_json::to_writer_pretty(&mut buf, &extraction)?;
-            writeln!(buf)?;
-            buf.flush()
+    output.write(|w| {
+        // A concrete buffer in front of the `dyn Write`: many small writes, inlined.
+        let mut w = io::BufWriter::with_capacity(1 << 16, w);
+        let mut kept = |file_diagnostics: Vec<Diagnostic>| {
+            for d in &file_diagnostics {
+                bar.suspend(|| eprintln!("{}", report::concise(d)));
+            }
+            diagnostics.extend(file_diagnostics);
+        };
+        match args.format {
+            Format::Json => {
+                let mut doc = JsonDocument::new(&mut w)?;
+                let mut failed = None;
+                crate::for_each_file(
+                    &walked.files,
+                    limits,
+                    |_| bar.inc(1),
+                    |projects, d| {
+                        (
+                            projects
+                                .iter()
+                                .map(report::project_json)
+                                .collect::<Result<Vec<_>, _>>(),
+                            d,
+                        )
+                    },
+                    |(json, d)| {
+                        match json {
+                            Ok(json) => {
+                                for p in json {
+                                    if let Err(e) = doc.project(&p) {
+                                        failed.get_or_insert(e);
+                                    }
+                                }
+                            }
+                            Err(e) => {
+                                failed.get_or_insert(e.into());
+                            }
+                        }
+                        kept(d);
+                    },
+                );
+                if let Some(e) = failed {
+                    return Err(e);
+                }
+                doc.finish(&diagnostics)?;
+            }
+            Format::Csv => {
+                report::write_csv_header(&mut w).map_err(io::Error::other)?;
+                let mut failed = None;
+                crate::for_each_file(
+                    &walked.files,
+                    limits,
+                    |_| bar.inc(1),
+                    |projects, d| (report::csv_rows(&projects), d),
+                    |(rows, d)| {
+                        if let Err(e) = rows
+                            .map_err(io::Error::other)
+                            .and_then(|rows| w.write_all(&rows))
+                        {
+                            failed.get_or_insert(e);
+                        }
+                        kept(d);
+                    },
+                );
+                if let Some(e) = failed {
+                    return Err(e);
+                }
+            }
         }
-        Format::Csv => report::write_csv(&extraction.projects, w),
+        w.flush()
     })?;
-    Ok(if extraction.has_errors() {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
+    bar.finish_and_clear();
+    let refused = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    Ok(if refused { EXIT_FINDINGS } else { EXIT_OK })
 }

@@ -11,7 +11,10 @@ mod projects;
 #[cfg(test)]
 mod testing;
 
+use indexmap::IndexMap;
+
 use crate::model::{Diagnostic, Extraction, Project, Severity};
+pub use projects::ProjectKey;
 
 pub use config::{Config, Level};
 pub use funds::money_cost;
@@ -119,43 +122,81 @@ impl Finding {
 /// Checks every project of an extraction; returns the reader's findings and the
 /// rules', with severities as `config` sets them, grouped by file in input order.
 pub fn check(extraction: &Extraction, config: &Config) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = extraction
-        .diagnostics
-        .iter()
-        .filter_map(|d| config.apply(d.clone()))
-        .collect();
+    // Group by file, in the order files first appear.
+    let mut files: IndexMap<&str, (Vec<&Diagnostic>, Vec<&Project>)> = IndexMap::new();
+    for d in &extraction.diagnostics {
+        files.entry(d.file.as_str()).or_default().0.push(d);
+    }
     for p in &extraction.projects {
+        files.entry(p.source.file.as_str()).or_default().1.push(p);
+    }
+    let mut checker = Checker::new(config);
+    let mut out = Vec::new();
+    for (_, (diagnostics, projects)) in files {
+        let mut checked = FileChecked::default();
+        checked.add_read(diagnostics.into_iter().cloned(), config);
+        for p in projects {
+            checked.add_project(p, config);
+        }
+        out.extend(checker.finish(checked));
+    }
+    out
+}
+
+/// One file's findings that can be made from the file alone (in any thread): the
+/// reader's, and each project's rules; and what the cross-project rule needs.
+#[derive(Debug, Default)]
+pub struct FileChecked {
+    pub diagnostics: Vec<Diagnostic>,
+    pub keys: Vec<ProjectKey>,
+}
+
+impl FileChecked {
+    /// Takes the reader's findings about the file.
+    pub fn add_read(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>, config: &Config) {
+        self.diagnostics
+            .extend(diagnostics.into_iter().filter_map(|d| config.apply(d)));
+    }
+
+    /// Applies the per-project rules to one project of the file.
+    pub fn add_project(&mut self, p: &Project, config: &Config) {
         for f in check_project(p, config) {
-            let severity = rule(f.rule).map_or(Severity::Warning, |r| r.severity);
-            let d = Diagnostic::at(severity, f.rule, &p.source, f.cell.as_deref(), f.message);
-            out.extend(config.apply(d));
+            self.diagnostics
+                .extend(config.apply(diagnostic(f, &p.source)));
+        }
+        self.keys.push(ProjectKey::of(p));
+    }
+}
+
+/// The rules across files, fed each file's [`FileChecked`] in input order.
+pub struct Checker<'a> {
+    config: &'a Config,
+    duplicates: projects::Duplicates,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(config: &'a Config) -> Checker<'a> {
+        Checker {
+            config,
+            duplicates: projects::Duplicates::default(),
         }
     }
-    for (p, f) in projects::duplicates(&extraction.projects) {
-        let d = Diagnostic::at(
-            Severity::Warning,
-            f.rule,
-            &p.source,
-            f.cell.as_deref(),
-            f.message,
-        );
-        out.extend(config.apply(d));
+
+    /// A file's findings, followed by its projects' duplicates of earlier ones.
+    pub fn finish(&mut self, file: FileChecked) -> Vec<Diagnostic> {
+        let mut out = file.diagnostics;
+        for key in &file.keys {
+            if let Some(f) = self.duplicates.check(key) {
+                out.extend(self.config.apply(diagnostic(f, &key.source)));
+            }
+        }
+        out
     }
-    // Group by file, in the order files first appear; within a file keep rule order.
-    let mut order: indexmap::IndexMap<&str, usize> = indexmap::IndexMap::new();
-    for file in extraction
-        .diagnostics
-        .iter()
-        .map(|d| d.file.as_str())
-        .chain(extraction.projects.iter().map(|p| p.source.file.as_str()))
-    {
-        let n = order.len();
-        order.entry(file).or_insert(n);
-    }
-    let rank = |d: &Diagnostic| order.get(d.file.as_str()).copied().unwrap_or(usize::MAX);
-    let mut ranked: Vec<(usize, Diagnostic)> = out.into_iter().map(|d| (rank(&d), d)).collect();
-    ranked.sort_by_key(|(r, _)| *r);
-    ranked.into_iter().map(|(_, d)| d).collect()
+}
+
+fn diagnostic(f: Finding, source: &crate::model::Source) -> Diagnostic {
+    let severity = rule(f.rule).map_or(Severity::Warning, |r| r.severity);
+    Diagnostic::at(severity, f.rule, source, f.cell.as_deref(), f.message)
 }
 
 /// The findings of the per-project rules, before severities are applied.

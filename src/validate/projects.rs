@@ -3,40 +3,62 @@
 use indexmap::IndexMap;
 
 use super::Finding;
-use crate::model::Project;
+use crate::model::{Project, Source};
+
+/// What the cross-project rule needs of a project: far less than the project, so a
+/// batch of any size can be checked without holding every table.
+#[derive(Debug, Clone)]
+pub struct ProjectKey {
+    pub department: Option<String>,
+    pub name: Option<String>,
+    pub source: Source,
+    /// The cell of the 二级项目名称.
+    pub cell: Option<String>,
+}
+
+impl ProjectKey {
+    pub fn of(p: &Project) -> ProjectKey {
+        ProjectKey {
+            department: p.department.clone(),
+            name: p.level2_project.clone(),
+            source: p.source.clone(),
+            cell: p.cells.get("level2_project").cloned(),
+        }
+    }
+}
 
 /// `duplicate-project`: the same 主管部门 and 二级项目名称 in two places, a likely
-/// resubmission. Each later occurrence names the first.
-pub(crate) fn duplicates(projects: &[Project]) -> Vec<(&Project, Finding)> {
-    let mut first: IndexMap<(&str, &str), &Project> = IndexMap::new();
-    let mut out = Vec::new();
-    for p in projects {
-        let (Some(dept), Some(name)) = (p.department.as_deref(), p.level2_project.as_deref())
-        else {
-            continue;
+/// resubmission. Fed projects in input order, it names the first for each later one.
+#[derive(Debug, Default)]
+pub struct Duplicates {
+    first: IndexMap<(String, String), Source>,
+}
+
+impl Duplicates {
+    /// The finding for `key` if an earlier project had the same department and name.
+    pub(crate) fn check(&mut self, key: &ProjectKey) -> Option<Finding> {
+        let (Some(dept), Some(name)) = (key.department.as_deref(), key.name.as_deref()) else {
+            return None;
         };
-        match first.get(&(dept, name)) {
-            Some(earlier) => {
-                let s = &earlier.source;
+        match self.first.get(&(dept.to_string(), name.to_string())) {
+            Some(s) => {
                 let message = format!(
                     "项目“{name}”（{dept}）与 {}:{} 中的项目重复，可能是重复报送",
                     s.file, s.sheet
                 );
-                out.push((
-                    p,
-                    Finding::new(
-                        "duplicate-project",
-                        p.cells.get("level2_project").map(String::as_str),
-                        message,
-                    ),
-                ));
+                Some(Finding::new(
+                    "duplicate-project",
+                    key.cell.as_deref(),
+                    message,
+                ))
             }
             None => {
-                first.insert((dept, name), p);
+                self.first
+                    .insert((dept.to_string(), name.to_string()), key.source.clone());
+                None
             }
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -51,16 +73,14 @@ mod tests {
         b.source.file = "机关工委（修改版）.xlsx".into();
         let mut c = clean();
         c.level2_project = Some("另一个项目".into());
-        let found = duplicates(std::slice::from_ref(&a));
-        assert!(found.is_empty());
-        let projects = [a, b, c];
-        let found = duplicates(&projects);
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].0.source.file, "机关工委（修改版）.xlsx");
+        let mut d = Duplicates::default();
+        assert!(d.check(&ProjectKey::of(&a)).is_none());
+        let found = d.check(&ProjectKey::of(&b)).expect("a resubmission");
         assert!(
-            found[0].1.message.contains("机关工委.xlsx:项目1"),
+            found.message.contains("机关工委.xlsx:项目1"),
             "{}",
-            found[0].1.message
+            found.message
         );
+        assert!(d.check(&ProjectKey::of(&c)).is_none());
     }
 }
