@@ -93,6 +93,16 @@ impl Output {
     }
 }
 
+/// How hard a write holds on to its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Flushed to disk before it is renamed into place: one output that matters.
+    Synced,
+    /// Renamed into place as soon as written: one of many (split), where a sync per
+    /// file would double the run. Whole or absent after a crash of jixiao either way.
+    Renamed,
+}
+
 /// Writes to a temporary file in the target's directory, then renames it into place.
 ///
 /// # Errors
@@ -101,6 +111,19 @@ impl Output {
 pub fn write_atomically(
     path: &Path,
     force: bool,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> anyhow::Result<()> {
+    write_atomically_as(path, force, Durability::Synced, write)
+}
+
+/// As [`write_atomically`], with the durability chosen.
+///
+/// # Errors
+/// As [`write_atomically`].
+pub fn write_atomically_as(
+    path: &Path,
+    force: bool,
+    durability: Durability,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> anyhow::Result<()> {
     let dir = match path.parent() {
@@ -118,7 +141,11 @@ pub fn write_atomically(
             .and_then(|_| buf.flush())
             .with_context(|| format!("写入 {} 失败", path.display()))?;
     }
-    tmp.as_file().sync_all().ok();
+    if durability == Durability::Synced {
+        tmp.as_file()
+            .sync_all()
+            .with_context(|| format!("写入 {} 失败", path.display()))?;
+    }
     let persisted = if force {
         tmp.persist(path)
     } else {

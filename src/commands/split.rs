@@ -4,7 +4,7 @@ use anyhow::{Context, bail};
 use rayon::prelude::*;
 
 use crate::cli::SplitArgs;
-use crate::commands::output::{refuse_input, write_atomically};
+use crate::commands::output::{Durability, refuse_input, write_atomically_as};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, layout_parts, read_inputs};
 use crate::report;
 use crate::write::{self, FileNames, Layout};
@@ -52,7 +52,9 @@ pub fn run(args: &SplitArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         .par_iter()
         .try_for_each(|(p, path)| -> anyhow::Result<()> {
             let bytes = write::project_workbook(p, &layout).context("生成工作簿失败")?;
-            write_atomically(path, args.force, |w| w.write_all(&bytes))
+            write_atomically_as(path, args.force, Durability::Renamed, |w| {
+                w.write_all(&bytes)
+            })
         })?;
     eprintln!(
         "已写出 {} 个工作簿到 {}",
