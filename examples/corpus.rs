@@ -100,14 +100,7 @@ fn project(seed: &[Project], i: usize, rng: &mut Rng) -> Project {
     p.department = Some(dept.clone());
     p.implementer = Some(dept);
     p.level2_project = p.level2_project.map(|n| format!("{n}（{:05}）", i + 1));
-    for d in [
-        &mut p.funds.total,
-        &mut p.funds.fiscal,
-        &mut p.funds.non_fiscal,
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for d in p.funds.main_mut() {
         *d = jixiao::value::money(*d * k);
     }
     for ind in &mut p.indicators {

@@ -59,6 +59,15 @@ pub struct Funds {
     pub other: IndexMap<String, Decimal>,
 }
 
+impl Funds {
+    /// 年度资金总额, 财政拨款 and 非财政拨款, those present, to change in place.
+    pub fn main_mut(&mut self) -> impl Iterator<Item = &mut Decimal> {
+        [&mut self.total, &mut self.fiscal, &mut self.non_fiscal]
+            .into_iter()
+            .flatten()
+    }
+}
+
 /// One row of the indicator grid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Indicator {

@@ -133,16 +133,29 @@ pub fn read_bytes_with(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Read
     })
 }
 
+type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
 fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
-    let format = sniff(bytes)?;
-    if matches!(format, Format::Xlsx | Format::Xlsb | Format::Ods) {
-        check_zip(bytes, limits)?;
-    }
-    let mut sheets = match format {
-        Format::Xlsx => read_xlsx(bytes, limits)?,
-        Format::Xlsb => read_xlsb(bytes, limits)?,
-        Format::Xls => read_xls(bytes, limits)?,
-        Format::Ods => ods::read_ods(bytes)?,
+    // A zip's directory is read once: to tell the format, to check its sizes, and for
+    // the parts jixiao reads itself.
+    let mut zip = if is_zip(bytes) {
+        Some(open_zip(bytes, limits)?)
+    } else {
+        None
+    };
+    let format = match &zip {
+        Some(zip) => zip_format(zip)?,
+        None => sniff(bytes)?,
+    };
+    let mut sheets = match (format, zip.as_mut()) {
+        (Format::Xlsx, Some(zip)) => read_xlsx(bytes, zip, limits)?,
+        (Format::Xlsb, _) => read_xlsb(bytes, limits)?,
+        (Format::Ods, Some(zip)) => ods::read_ods(zip)?,
+        (Format::Xls, _) => read_xls(bytes, limits)?,
+        // The zip formats come from an open zip only.
+        (Format::Xlsx | Format::Ods, None) => {
+            return Err(ReadError::Corrupt("ZIP 结构异常".into()));
+        }
     };
     if sheets.len() > limits.max_sheets {
         return Err(ReadError::TooLarge(format!(
@@ -171,9 +184,9 @@ fn too_many_cells(cells: u64, limits: &Limits) -> ReadError {
     ))
 }
 
-/// Refuses a zip whose entries would inflate past the limit. The zip reader holds
-/// every entry to its declared size, so the declared sizes bound what inflating costs.
-fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
+/// Opens a zip, refusing one whose entries would inflate past the limit. The zip reader
+/// holds every entry to its declared size, so the declared sizes bound what inflating costs.
+fn open_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Zip<'a>, ReadError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
@@ -188,7 +201,25 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
             )));
         }
     }
-    Ok(())
+    Ok(zip)
+}
+
+fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
+}
+
+/// The workbook format a zip holds, from its entries.
+fn zip_format(zip: &Zip<'_>) -> Result<Format, ReadError> {
+    let has = |name: &str| zip.index_for_name(name).is_some();
+    if has("xl/workbook.xml") {
+        Ok(Format::Xlsx)
+    } else if has("xl/workbook.bin") {
+        Ok(Format::Xlsb)
+    } else if has("content.xml") {
+        Ok(Format::Ods)
+    } else {
+        Err(ReadError::NotSpreadsheet("ZIP 压缩包中没有工作簿".into()))
+    }
 }
 
 const OLE2_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -213,18 +244,8 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, ReadError> {
         }
         return Ok(Format::Xls);
     }
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        let zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
-        let has = |name: &str| zip.index_for_name(name).is_some();
-        return if has("xl/workbook.xml") {
-            Ok(Format::Xlsx)
-        } else if has("xl/workbook.bin") {
-            Ok(Format::Xlsb)
-        } else if has("content.xml") {
-            Ok(Format::Ods)
-        } else {
-            Err(ReadError::NotSpreadsheet("ZIP 压缩包中没有工作簿".into()))
-        };
+    if is_zip(bytes) {
+        return zip_format(&zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?);
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
     let what = if head.contains("<html") || head.contains("<!doctype") || head.contains("<table") {
@@ -254,10 +275,10 @@ fn rect(d: &Dimensions) -> Rect {
 
 /// .xlsx and .xlsb are read as a stream of cells: a range would allocate the whole
 /// rectangle between the first and the last cell, however empty.
-fn read_xlsx(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+fn read_xlsx(bytes: &[u8], zip: &mut Zip<'_>, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
     let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
     let names = sheet_names(wb.sheet_names(), limits)?;
-    let mut merged = xlsx_merges::merged_regions(bytes)?;
+    let mut merged = xlsx_merges::merged_regions(zip)?;
     let mut sheets = Vec::with_capacity(names.len());
     let mut budget = limits.max_cells;
     for name in names {

@@ -3,11 +3,11 @@
 //! calamine gives values for .ods but not the merged regions, so reading the spans
 //! would mean parsing content.xml twice; one pass here gives both.
 
-use std::io::{Cursor, Read};
+use std::io::Read;
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::{CellValue, Grid, ReadError, Rect, Sheet, corrupt};
+use super::{CellValue, Grid, ReadError, Rect, Sheet, Zip, corrupt};
 
 /// A repeated cell or row with content is expanded at most this many times; a form
 /// never repeats a value further, and a hostile file cannot make it allocate more.
@@ -18,8 +18,7 @@ const MAX_REPEAT: u32 = 1024;
 /// # Errors
 /// [`ReadError::Encrypted`] for a password-protected file, [`ReadError::Corrupt`] when
 /// content.xml is missing or not well formed.
-pub fn read_ods(bytes: &[u8]) -> Result<Vec<Sheet>, ReadError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+pub fn read_ods(zip: &mut Zip<'_>) -> Result<Vec<Sheet>, ReadError> {
     if let Ok(mut manifest) = zip.by_name("META-INF/manifest.xml") {
         let mut text = String::new();
         manifest.read_to_string(&mut text).map_err(corrupt)?;

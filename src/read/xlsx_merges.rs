@@ -5,28 +5,26 @@
 //! there finds them at the cost of inflating the sheet alone.
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
+use std::io::Read;
 
 use quick_xml::events::Event;
 
-use super::{ReadError, Rect, corrupt};
+use super::{ReadError, Rect, Zip, corrupt};
 use crate::text::parse_a1;
 
 /// The merged regions of every sheet, by sheet name.
 ///
 /// # Errors
 /// [`ReadError::Corrupt`] when the workbook's parts are missing or not well formed.
-pub fn merged_regions(bytes: &[u8]) -> Result<HashMap<String, Vec<Rect>>, ReadError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
-    let read =
-        |zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str| -> Result<Vec<u8>, ReadError> {
-            let mut entry = zip.by_name(name).map_err(corrupt)?;
-            let mut buf = Vec::with_capacity(entry.size().min(64 << 20) as usize);
-            entry.read_to_end(&mut buf).map_err(corrupt)?;
-            Ok(buf)
-        };
-    let targets = relationships(&read(&mut zip, "xl/_rels/workbook.xml.rels")?)?;
-    let sheets = sheet_ids(&read(&mut zip, "xl/workbook.xml")?)?;
+pub fn merged_regions(zip: &mut Zip<'_>) -> Result<HashMap<String, Vec<Rect>>, ReadError> {
+    let read = |zip: &mut Zip<'_>, name: &str| -> Result<Vec<u8>, ReadError> {
+        let mut entry = zip.by_name(name).map_err(corrupt)?;
+        let mut buf = Vec::with_capacity(entry.size().min(64 << 20) as usize);
+        entry.read_to_end(&mut buf).map_err(corrupt)?;
+        Ok(buf)
+    };
+    let targets = relationships(&read(zip, "xl/_rels/workbook.xml.rels")?)?;
+    let sheets = sheet_ids(&read(zip, "xl/workbook.xml")?)?;
     let mut out = HashMap::new();
     for (name, id) in sheets {
         let Some(target) = targets.get(&id) else {
@@ -36,7 +34,7 @@ pub fn merged_regions(bytes: &[u8]) -> Result<HashMap<String, Vec<Rect>>, ReadEr
             Some(absolute) => absolute.to_string(),
             None => format!("xl/{target}"),
         };
-        let Ok(xml) = read(&mut zip, &path) else {
+        let Ok(xml) = read(zip, &path) else {
             continue;
         };
         out.insert(name, scan(&xml));

@@ -27,14 +27,7 @@ pub struct Styles {
 impl Styles {
     /// The body font throughout; thin borders, wrapped and centred text; amounts 0.00.
     pub fn new(t: &Template) -> Styles {
-        let base = Format::new()
-            .set_font_name(&t.fonts.body)
-            .set_font_size(t.fonts.body_size);
-        let cell = base
-            .clone()
-            .set_border(FormatBorder::Thin)
-            .set_text_wrap()
-            .set_align(FormatAlign::VerticalCenter);
+        let (base, cell) = body_formats(t);
         Styles {
             label_tag: base
                 .clone()
@@ -57,6 +50,20 @@ impl Styles {
             head: cell.set_align(FormatAlign::Center).set_bold(),
         }
     }
+}
+
+/// The body font of the template, and the same as a bordered, wrapped, vertically
+/// centred table cell: what every sheet jixiao writes starts from.
+pub(crate) fn body_formats(t: &Template) -> (Format, Format) {
+    let base = Format::new()
+        .set_font_name(&t.fonts.body)
+        .set_font_size(t.fonts.body_size);
+    let cell = base
+        .clone()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::VerticalCenter);
+    (base, cell)
 }
 
 /// What the writer needs besides the project: the layout and the title's parts.

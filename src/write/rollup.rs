@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, Formula, Worksheet, XlsxError};
 
 use crate::aggregate::{self, indicator_stats};
 use crate::model::{Diagnostic, Project, Severity};
@@ -44,14 +44,7 @@ struct Formats {
 
 impl Formats {
     fn new(t: &Template) -> Formats {
-        let base = Format::new()
-            .set_font_name(&t.fonts.body)
-            .set_font_size(t.fonts.body_size);
-        let cell = base
-            .clone()
-            .set_border(FormatBorder::Thin)
-            .set_align(FormatAlign::VerticalCenter)
-            .set_text_wrap();
+        let (base, cell) = crate::write::official::body_formats(t);
         let sub = cell.clone().set_bold().set_background_color("#F2F2F2");
         Formats {
             title: Format::new()

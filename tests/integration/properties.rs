@@ -117,14 +117,7 @@ fn comparable(p: &Project) -> Project {
     p.source = Default::default();
     p.source_unit.clear();
     p.cells.clear();
-    for d in [
-        &mut p.funds.total,
-        &mut p.funds.fiscal,
-        &mut p.funds.non_fiscal,
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for d in p.funds.main_mut() {
         *d = jixiao::value::money(*d);
     }
     for i in &mut p.indicators {
