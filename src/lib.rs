@@ -61,6 +61,7 @@ pub fn extract_walked(
     let mut out = Extraction {
         projects: Vec::new(),
         diagnostics: walked.diagnostics,
+        files: walked.files.iter().map(|f| f.display.clone()).collect(),
     };
     for_each_file(
         &walked.files,

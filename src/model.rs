@@ -16,6 +16,10 @@ pub struct Source {
     pub file: String,
     pub sheet: String,
     pub range: String,
+    /// Codes a budget system wrote before names (`820001-某某镇人民政府`), by field:
+    /// the names in the model are without them.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub codes: IndexMap<String, String>,
 }
 
 /// One performance target table: a project's header block and its indicators.
@@ -23,6 +27,9 @@ pub struct Source {
 pub struct Project {
     pub source: Source,
     pub title: Option<String>,
+    /// Which table of the year this is, from its title: 申报, 批复, 监控 or 自评.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
     /// The budget year, read from the title (黔南州2024年… gives 2024).
     pub year: Option<u16>,
     /// 一级项目名称: the project category.
@@ -40,6 +47,9 @@ pub struct Project {
     pub funds: Funds,
     /// 年度总体目标, exactly as written.
     pub goal: Option<String>,
+    /// The 实施期 (multi-year) goal, where the table gives one beside the annual goal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal_period: Option<String>,
     pub indicators: Vec<Indicator>,
     /// The A1 cell of each header field, by field name (`department` → `C5`).
     pub cells: IndexMap<String, String>,
@@ -92,6 +102,18 @@ pub struct Indicator {
     /// 评分标准 where the table has it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scoring: Option<String>,
+    /// 实际完成值 (自评表) or the value reached so far (监控表), as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+    /// 得分 (自评表), as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<String>,
+    /// 偏差原因分析及改进措施.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deviation: Option<String>,
+    /// Every other column of the grid, by its header as written: nothing is dropped.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub extra: IndexMap<String, String>,
     /// The A1 cell of the 指标值.
     pub cell: String,
     /// The A1 cell of each column read.
@@ -112,6 +134,10 @@ impl Indicator {
             direction: None,
             weight: None,
             scoring: None,
+            actual: None,
+            score: None,
+            deviation: None,
+            extra: IndexMap::new(),
             cell: String::new(),
             cells: IndicatorCells::default(),
         }
@@ -201,6 +227,9 @@ impl Diagnostic {
 pub struct Extraction {
     pub projects: Vec<Project>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The files read, as findings name them, in input order.
+    #[serde(default, skip)]
+    pub files: Vec<String>,
 }
 
 impl Extraction {

@@ -228,6 +228,7 @@ mod tests {
             let whole = serde_json::to_string_pretty(&Extraction {
                 projects,
                 diagnostics,
+                ..Extraction::default()
             })
             .unwrap()
                 + "\n";
@@ -241,6 +242,7 @@ mod tests {
             file: "机关工委.xlsx".into(),
             sheet: "项目1".into(),
             range: "A1:F30".into(),
+            ..Source::default()
         };
         let d = Diagnostic::at(
             Severity::Error,

@@ -155,7 +155,8 @@ impl Value {
         if op.is_none() && !plausible_unit(unit) {
             return value;
         }
-        value.op = op;
+        // A number and unit alone is a target to reach exactly: 10辆 is ＝10辆.
+        value.op = op.or(Some(Op::Eq));
         value.number = Some(number);
         value.unit = (!unit.is_empty()).then(|| unit.to_string());
         value
@@ -354,9 +355,10 @@ mod tests {
             ("＝２４．０２万元", Some(Op::Eq), "24.02", Some("万元")),
             ("= 1 次", Some(Op::Eq), "1", Some("次")),
             ("≤160,000元", Some(Op::Le), "160000", Some("元")),
-            ("76家", None, "76", Some("家")),
-            ("100%", None, "100", Some("%")),
-            ("12", None, "12", None),
+            ("76家", Some(Op::Eq), "76", Some("家")),
+            ("100%", Some(Op::Eq), "100", Some("%")),
+            ("12", Some(Op::Eq), "12", None),
+            ("10辆", Some(Op::Eq), "10", Some("辆")),
         ];
         for (text, op, n, unit) in cases {
             assert_eq!(q(text), quant(*op, n, *unit), "{text}");

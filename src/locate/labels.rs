@@ -13,7 +13,12 @@ pub enum Field {
     Level2Project,
     Department,
     Implementer,
+    /// 预算单位, 单位名称, 填报单位: the department when the table names no other, else
+    /// the implementer.
+    BudgetUnit,
     Goal,
+    /// 实施期 (multi-year) goal, beside the annual one.
+    GoalPeriod,
 }
 
 impl Field {
@@ -24,46 +29,167 @@ impl Field {
             Field::Level2Project => "level2_project",
             Field::Department => "department",
             Field::Implementer => "implementer",
+            Field::BudgetUnit => "budget_unit",
             Field::Goal => "goal",
+            Field::GoalPeriod => "goal_period",
         }
     }
 }
 
-const FIELDS: &[(Field, &[&str])] = &[
-    (
-        Field::Level1Project,
-        &["一级项目名称", "一级项目", "项目类别", "项目类型"],
-    ),
-    (
-        Field::Level2Project,
-        &["二级项目名称", "二级项目", "项目名称", "具体项目名称"],
-    ),
-    (
-        Field::Department,
-        &["主管部门", "主管部门及代码", "主管部门名称", "主管单位"],
-    ),
-    (
-        Field::Implementer,
-        &[
-            "实施单位",
-            "项目实施单位",
-            "项目单位",
-            "预算单位",
-            "实施单位名称",
-        ],
-    ),
-    (
-        Field::Goal,
-        &[
-            "年度总体目标",
-            "年度目标",
-            "年度绩效目标",
-            "总体目标",
-            "绩效目标",
-            "年度总体绩效目标",
-        ],
-    ),
-];
+/// The longest label (in characters, after its parenthesised parts are dropped) that is
+/// read as a header label: longer text is content.
+const LABEL_CHARS: usize = 14;
+
+/// The role of a header label, from its key terms (issue: a label is known by its role,
+/// not by a fixed word list). `core` is the folded label without its parentheses.
+///
+/// Each line is one rule; the first that matches wins. Add a line to teach a wording.
+fn field_role(core: &str) -> Option<Field> {
+    let has = |terms: &[&str]| terms.iter().any(|t| core.contains(t));
+    if !label_like(core) || has(&["指标", "负责人", "电话", "日期", "时间"]) {
+        return None;
+    }
+    if has(&["目标"]) {
+        // 目标1：… and 目标一：… are a goal's parts, not its label.
+        let numbered = core.split("目标").skip(1).any(|rest| {
+            rest.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+        });
+        if numbered || has(&["完成", "实际", "值", "偏差"]) {
+            return None;
+        }
+        return Some(if has(&["实施期", "中期", "长期", "整体"]) {
+            Field::GoalPeriod
+        } else {
+            Field::Goal
+        });
+    }
+    if has(&["计量", "度量", "金额单位"]) {
+        return None;
+    }
+    if has(&[
+        "实施单位",
+        "实施主体",
+        "项目单位",
+        "执行单位",
+        "承担单位",
+        "实施部门",
+    ]) {
+        return Some(Field::Implementer);
+    }
+    if has(&["主管", "部门"]) {
+        return Some(Field::Department);
+    }
+    if has(&["单位"]) {
+        return Some(Field::BudgetUnit);
+    }
+    if has(&["项目"]) {
+        if has(&["一级", "类别", "类型"]) {
+            return Some(Field::Level1Project);
+        }
+        if has(&["名称", "二级"]) || core == "项目" || core == "项目支出" {
+            return Some(Field::Level2Project);
+        }
+    }
+    None
+}
+
+/// The source of money a standalone amount label names, if it is one.
+fn fund_role(core: &str) -> Option<Fund> {
+    let has = |terms: &[&str]| terms.iter().any(|t| core.contains(t));
+    if !label_like(core)
+        || !has(&[
+            "资金", "金额", "预算", "拨款", "经费", "总额", "合计", "总计", "收入", "结转", "自筹",
+            "贷款", "基金", "补助",
+        ])
+        || has(&[
+            "率", "指标", "目标", "绩效", "情况", "年初", "全年", "执行", "名称", "单位", "部门",
+            "来源",
+        ])
+    {
+        return None;
+    }
+    if has(&["非财政"]) {
+        return Some(Fund::NonFiscal);
+    }
+    const SOURCES: &[&str] = &[
+        "上级",
+        "中央",
+        "省级",
+        "省财政",
+        "市级",
+        "州级",
+        "县级",
+        "区级",
+        "乡级",
+        "本级资金",
+        "本级财力",
+        "结转",
+        "自筹",
+        "其他",
+        "自有",
+        "单位资金",
+        "事业收入",
+        "经营收入",
+        "政府性基金",
+        "社会",
+        "贷款",
+        "债券",
+    ];
+    if has(SOURCES) && !has(&["总额", "合计", "总计"]) {
+        return Some(Fund::Other(core.to_string()));
+    }
+    if has(&[
+        "财政拨款",
+        "财政资金",
+        "一般公共预算",
+        "财政补助",
+        "财政预算",
+        "财政性",
+    ]) {
+        return Some(Fund::Fiscal);
+    }
+    if has(&[
+        "总额",
+        "合计",
+        "总计",
+        "预算",
+        "申请",
+        "金额",
+        "安排",
+        "年度资金",
+        "本年资金",
+    ]) {
+        return Some(Fund::Total);
+    }
+    None
+}
+
+/// Short and written in Chinese characters only: 特定目标-原列单位事业发展 is a value
+/// (a category) although it speaks of 目标 and 单位.
+fn label_like(core: &str) -> bool {
+    let n = core.chars().count();
+    (1..=LABEL_CHARS).contains(&n)
+        && core
+            .chars()
+            .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '、' || c == '/')
+}
+
+/// A folded label without its parenthesised parts: 项目名称(全称) is 项目名称.
+fn core_of(head: &str) -> String {
+    let mut out = String::with_capacity(head.len());
+    let mut depth = 0u32;
+    for c in head.chars() {
+        match c {
+            '(' | '[' | '【' => depth += 1,
+            ')' | ']' | '】' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
 
 /// A line of the 资金情况 block.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -71,8 +197,8 @@ pub enum Fund {
     Total,
     Fiscal,
     NonFiscal,
-    /// Another source, by its label as written in the synonym table (其他资金, 上年结转 …).
-    Other(&'static str),
+    /// Another source, by its label (其他资金, 上年结转, 上级补助资金 …).
+    Other(String),
 }
 
 impl Fund {
@@ -98,14 +224,22 @@ const FUNDS: &[(&str, Fund)] = &[
     ("本年财政拨款", Fund::Fiscal),
     ("财政拨款", Fund::Fiscal),
     ("财政资金", Fund::Fiscal),
-    ("上年结转资金", Fund::Other("上年结转")),
-    ("上年结转", Fund::Other("上年结转")),
-    ("其他资金", Fund::Other("其他资金")),
-    ("自有资金", Fund::Other("自有资金")),
-    ("自筹资金", Fund::Other("自筹资金")),
-    ("单位资金", Fund::Other("单位资金")),
-    ("事业收入", Fund::Other("事业收入")),
+    ("上年结转资金", Fund::Other(String::new())),
+    ("上年结转", Fund::Other(String::new())),
+    ("其他资金", Fund::Other(String::new())),
+    ("自有资金", Fund::Other(String::new())),
+    ("自筹资金", Fund::Other(String::new())),
+    ("单位资金", Fund::Other(String::new())),
+    ("事业收入", Fund::Other(String::new())),
 ];
+
+/// The label an `Other` line of [`FUNDS`] is known by.
+fn other_label(label: &str) -> &str {
+    match label {
+        "上年结转资金" => "上年结转",
+        l => l,
+    }
+}
 
 const FUNDS_BLOCK: &[&str] = &["资金情况", "项目资金", "资金来源", "资金投入情况"];
 
@@ -136,61 +270,61 @@ pub enum Column {
     Direction,
     Weight,
     Scoring,
+    /// 实际完成值 (自评) or 1-N月实际完成值 (监控).
+    Actual,
+    /// 得分.
+    Score,
+    /// 偏差原因分析及改进措施.
+    Deviation,
 }
 
-const COLUMNS: &[(Column, &[&str])] = &[
-    (
-        Column::Level1,
-        &[
-            "一级指标",
-            "一级绩效指标",
-            "一级绩效指标名称",
-            "一级指标名称",
-        ],
-    ),
-    (
-        Column::Level2,
-        &[
-            "二级指标",
-            "二级绩效指标",
-            "二级绩效指标名称",
-            "二级指标名称",
-        ],
-    ),
-    (
-        Column::Name,
-        &[
-            "三级指标",
-            "三级指标名称",
-            "三级绩效指标",
-            "三级绩效指标名称",
-            "指标名称",
-            "具体指标",
-            "指标内容",
-        ],
-    ),
-    (
-        Column::Value,
-        &[
-            "指标值",
-            "年度指标值",
-            "目标值",
-            "年度目标值",
-            "当年预期实现值",
-            "预期目标值",
-        ],
-    ),
-    (Column::Op, &["指标值符号", "计算符号", "运算符号", "符号"]),
-    (Column::Nature, &["指标性质"]),
-    (Column::Unit, &["计量单位", "度量单位", "单位"]),
-    (Column::Note, &["说明", "备注", "指标解释", "指标说明"]),
-    (Column::Direction, &["指标方向"]),
-    (Column::Weight, &["权重", "分值", "权重(%)", "分值(分)"]),
-    (
-        Column::Scoring,
-        &["评分标准", "评(扣)分标准", "评分规则", "扣分标准"],
-    ),
-];
+/// The column a grid header names, from its key terms; the first rule that matches wins.
+/// `key` is the folded header, `core` the same without parentheses.
+fn column_role(key: &str) -> Option<Column> {
+    let core = core_of(key);
+    let has = |terms: &[&str]| terms.iter().any(|t| core.contains(t));
+    if core.chars().count() > 16 || core.is_empty() {
+        return None;
+    }
+    let role = if has(&["一级"]) && has(&["指标"]) {
+        Column::Level1
+    } else if has(&["二级"]) && has(&["指标"]) {
+        Column::Level2
+    } else if has(&["三级"]) || core == "指标名称" || has(&["具体指标", "指标内容", "绩效指标名称"])
+    {
+        Column::Name
+    } else if has(&["符号", "运算"]) {
+        Column::Op
+    } else if has(&["偏差", "原因", "改进措施"]) {
+        Column::Deviation
+    } else if has(&["实际", "完成值", "完成情况", "执行情况", "实现值"]) && !has(&["预期实现"])
+    {
+        Column::Actual
+    } else if has(&["指标值", "目标值", "预期实现值", "预期值", "标准值"]) {
+        if has(&["单位"]) && !has(&["及单位", "含单位", "和单位"]) {
+            Column::Unit
+        } else {
+            Column::Value
+        }
+    } else if has(&["计量单位", "度量单位", "计量", "度量"]) || core == "单位" {
+        Column::Unit
+    } else if has(&["性质", "指标类型"]) {
+        Column::Nature
+    } else if has(&["方向"]) {
+        Column::Direction
+    } else if has(&["得分"]) {
+        Column::Score
+    } else if has(&["评分", "扣分", "计分"]) {
+        Column::Scoring
+    } else if has(&["权重", "分值"]) {
+        Column::Weight
+    } else if has(&["说明", "备注", "解释"]) {
+        Column::Note
+    } else {
+        return None;
+    };
+    Some(role)
+}
 
 /// The unit money is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -288,39 +422,14 @@ pub fn analyze(text: &str) -> (Option<Class>, Option<Column>) {
 }
 
 /// A quick, exact test that a cell cannot be a label, before folding it: every label
-/// starts with one of a few characters (or, for a title, contains 绩效), and text that
-/// NFKC leaves alone keeps its first character under folding.
+/// starts with a Chinese character (or, for a title, contains 绩效), and text that NFKC
+/// leaves alone keeps its first character under folding.
 fn may_be_label(text: &str) -> bool {
-    static STARTS: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
-    let starts = STARTS.get_or_init(|| {
-        let mut labels: Vec<&str> = Vec::new();
-        labels.extend(FIELDS.iter().flat_map(|(_, l)| l.iter().copied()));
-        labels.extend(FUNDS.iter().map(|(l, _)| *l));
-        labels.extend(FUNDS_BLOCK.iter().copied());
-        labels.extend(FOOTERS.iter().copied());
-        labels.extend(COLUMNS.iter().flat_map(|(_, l)| l.iter().copied()));
-        // 其中：…, 单位：/金额单位：, 附表/附件, 注：/说明：/备注：/填报说明.
-        labels.extend([
-            "其中",
-            "单位",
-            "金额单位",
-            "附表",
-            "附件",
-            "注",
-            "说明",
-            "备注",
-            "填报说明",
-        ]);
-        let mut chars: Vec<char> = labels.iter().filter_map(|l| l.chars().next()).collect();
-        chars.sort_unstable();
-        chars.dedup();
-        chars
-    });
     if !text.chars().all(crate::text::surely_nfkc) {
         return true;
     }
     let first = text.chars().find(|c| !c.is_whitespace() && *c != '*');
-    first.is_some_and(|c| starts.binary_search(&c).is_ok()) || text.contains("绩效")
+    first.is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) || text.contains("绩效")
 }
 
 /// Classifies a text cell; `None` for content.
@@ -375,20 +484,12 @@ fn classify_key(text: &str, key: &str) -> Option<Class> {
     if FUNDS_BLOCK.contains(&head_bare) {
         return Some(Class::FundsBlock { unit });
     }
-    if let Some((field, _)) = FIELDS
-        .iter()
-        .find(|(_, labels)| labels.contains(&head_bare))
-    {
-        return Some(Class::Field {
-            field: *field,
-            inline: inline_value(text),
-        });
-    }
     if let Some(rest) = key
         .strip_prefix("单位:")
         .or_else(|| key.strip_prefix("金额单位:"))
+        && let Some(u) = Unit::parse(rest)
     {
-        return Unit::parse(rest).map(Class::UnitLine);
+        return Some(Class::UnitLine(u));
     }
     if is_attachment(key) {
         return Some(Class::Attachment);
@@ -403,14 +504,30 @@ fn classify_key(text: &str, key: &str) -> Option<Class> {
     if is_title(key) {
         return Some(Class::Title);
     }
+    let core = core_of(head_bare);
+    if let Some(field) = field_role(&core) {
+        return Some(Class::Field {
+            field,
+            inline: inline_value(text),
+        });
+    }
+    if let Some(fund) = fund_role(&core) {
+        let amount = body
+            .split_once(':')
+            .and_then(|(_, rest)| amount(rest).filter(|_| !rest.is_empty()));
+        return Some(Class::Funds {
+            lines: vec![(fund, amount)],
+            unit,
+        });
+    }
+    if is_title(key) {
+        return Some(Class::Title);
+    }
     None
 }
 
 fn column_key(key: &str) -> Option<Column> {
-    COLUMNS
-        .iter()
-        .find(|(_, labels)| labels.contains(&key))
-        .map(|(c, _)| *c)
+    column_role(key)
 }
 
 /// The value after the first colon of a `label：value` cell, exactly as written.
@@ -474,7 +591,11 @@ fn scan_funds(key: &str) -> Vec<(Fund, Option<Amount>)> {
                 unit: stated,
             }
         });
-        out.push((fund.clone(), amount));
+        let fund = match fund {
+            Fund::Other(_) => Fund::Other(other_label(label).to_string()),
+            f => f.clone(),
+        };
+        out.push((fund, amount));
     }
     out
 }
@@ -483,11 +604,55 @@ fn scan_funds(key: &str) -> Vec<(Fund, Option<Amount>)> {
 pub fn amount(text: &str) -> Option<Amount> {
     let f: String = fold(text).chars().filter(|c| !c.is_whitespace()).collect();
     let (number, used) = leading_number(&f)?;
-    let unit = match &f[used..] {
-        "" => None,
-        rest => Some(Unit::parse(rest)?),
+    let (number, unit) = match &f[used..] {
+        "" => (number, None),
+        "万" => (number, Some(Unit::Wan)),
+        "亿" | "亿元" => (number * Decimal::from(10_000), Some(Unit::Wan)),
+        rest => (number, Some(Unit::parse(rest)?)),
     };
     Some(Amount { number, unit })
+}
+
+/// Which table of the year a title names: 申报, 批复, 监控 or 自评. A plain 绩效目标表
+/// is published with the approved budget, so it is a 批复表.
+pub fn stage_in(title: &str) -> Option<&'static str> {
+    let has = |w: &str| title.contains(w);
+    if has("自评") || has("评价") {
+        Some("自评")
+    } else if has("监控") {
+        Some("监控")
+    } else if has("申报") {
+        Some("申报")
+    } else if has("批复") || has("目标") {
+        Some("批复")
+    } else {
+        None
+    }
+}
+
+/// A code a budget system wrote before a name: `820001-某某镇人民政府` gives
+/// (`820001`, `某某镇人民政府`), `[101001]某局` gives (`101001`, `某局`).
+pub fn split_code(text: &str) -> Option<(&str, &str)> {
+    let t = text.trim_start_matches(['[', '【', '(', '（']);
+    let code_len = t
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii_alphanumeric())
+        .map_or(t.len(), |(i, _)| i);
+    let code = &t[..code_len];
+    // A code has digits; a name alone (ABC公司) keeps its letters.
+    if code.len() < 3 || code.bytes().filter(u8::is_ascii_digit).count() < 3 {
+        return None;
+    }
+    let after = &t[code_len..];
+    if !after.starts_with([
+        '-', '_', ' ', '\u{3000}', '－', '—', ']', '】', ')', '）', ':', '：',
+    ]) {
+        return None;
+    }
+    let rest = after.trim_start_matches([
+        '-', '_', ' ', '\u{3000}', '－', '—', ']', '】', ')', '）', ':', '：', '.', '、',
+    ]);
+    (!rest.is_empty()).then_some((code, rest))
 }
 
 /// The budget year in a title: 黔南州2024年… gives 2024.
@@ -521,7 +686,12 @@ mod tests {
             ("项目名称", Field::Level2Project),
             ("主 管 部 门", Field::Department),
             ("主管部门及代码", Field::Department),
-            ("预算单位", Field::Implementer),
+            ("预算单位", Field::BudgetUnit),
+            ("项目支出名称", Field::Level2Project),
+            ("项目名称（全称）", Field::Level2Project),
+            ("预算部门", Field::Department),
+            ("本年度绩效目标", Field::Goal),
+            ("实施期绩效目标", Field::GoalPeriod),
             ("年度总体\n目标", Field::Goal),
             ("绩效目标", Field::Goal),
         ] {

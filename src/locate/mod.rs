@@ -3,8 +3,15 @@
 //!
 //! A table is anchored by its indicator grid's header row (三级指标 … 指标值). Its
 //! header block is whatever labels stand between the previous table's end and that
-//! row; its indicators run down to the next label, title, footer or grid.
+//! row; its indicators run down to the next title, footer, header label or grid. A
+//! header row that also names project fields (单位名称, 项目名称, 预算金额 …) is a
+//! budget system's list: one row per indicator, a project starting wherever its name
+//! column does.
+//!
+//! Labels are known by their role's key terms (`labels`), the grid's 一级/二级 columns
+//! also by their content, and what could not be placed is said, never dropped quietly.
 
+mod indicators;
 mod labels;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -12,10 +19,10 @@ use rustc_hash::FxHashMap as HashMap;
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
-use crate::model::{Diagnostic, Funds, Indicator, IndicatorCells, Project, Severity, Source};
+use crate::model::{Diagnostic, Funds, Project, Severity, Source};
 use crate::read::{CellValue, Grid, Sheet};
 use crate::text::{a1, a1_range, clean};
-use crate::value::{Value, decimal_from_f64, money};
+use crate::value::{decimal_from_f64, money};
 
 pub use labels::{Class, Column, Field, Fund, Unit};
 
@@ -23,7 +30,7 @@ pub use labels::{Class, Column, Field, Fund, Unit};
 pub fn locate(file: &str, sheet: &Sheet) -> (Vec<Project>, Vec<Diagnostic>) {
     let grid = &sheet.grid;
     let (classes, columns) = classify_cells(grid);
-    let heads = grid_headers(grid, &columns);
+    let heads = grid_headers(grid, &columns, &classes);
     let mut projects = Vec::new();
     let mut diagnostics = Vec::new();
     let mut band_top = grid.row_indices().next().unwrap_or(0);
@@ -33,7 +40,7 @@ pub fn locate(file: &str, sheet: &Sheet) -> (Vec<Project>, Vec<Diagnostic>) {
         let source = Source {
             file: file.to_string(),
             sheet: sheet.name.clone(),
-            range: String::new(),
+            ..Source::default()
         };
         let mut table = TableBuilder {
             grid,
@@ -41,8 +48,11 @@ pub fn locate(file: &str, sheet: &Sheet) -> (Vec<Project>, Vec<Diagnostic>) {
             source,
             diagnostics: &mut diagnostics,
         };
-        let project = table.build(band_top, head, end);
-        projects.push(project);
+        let found = table.build(band_top, head, end);
+        for p in &found {
+            missing_fields(p, &mut diagnostics);
+        }
+        projects.extend(found);
         band_top = end + 1;
     }
     (projects, diagnostics)
@@ -55,12 +65,17 @@ struct GridHead {
     /// The first data row: below any header cell merged over several rows.
     first_data_row: u32,
     columns: IndexMap<Column, u32>,
+    /// Project fields named in the header row itself: a list, one row per indicator.
+    fields: Vec<(u32, Class)>,
+    /// Other header cells, kept as the indicators' `extra` columns.
+    extra: Vec<(u32, String)>,
 }
 
+type Classes = HashMap<(u32, u32), Class>;
 type Columns = Vec<(u32, u32, Column)>;
 
 /// The labels of a sheet, and the grid header cells in row order.
-fn classify_cells(grid: &Grid) -> (HashMap<(u32, u32), Class>, Columns) {
+fn classify_cells(grid: &Grid) -> (Classes, Columns) {
     let mut classes = HashMap::default();
     let mut columns = Vec::new();
     for r in grid.row_indices() {
@@ -79,7 +94,7 @@ fn classify_cells(grid: &Grid) -> (HashMap<(u32, u32), Class>, Columns) {
     (classes, columns)
 }
 
-fn grid_headers(grid: &Grid, cells: &Columns) -> Vec<GridHead> {
+fn grid_headers(grid: &Grid, cells: &Columns, classes: &Classes) -> Vec<GridHead> {
     let mut heads = Vec::new();
     for row in cells.chunk_by(|a, b| a.0 == b.0) {
         let r = row[0].0;
@@ -91,28 +106,66 @@ fn grid_headers(grid: &Grid, cells: &Columns) -> Vec<GridHead> {
                 bottom = bottom.max(m.last_row);
             }
         }
-        if columns.contains_key(&Column::Name) && columns.contains_key(&Column::Value) {
-            heads.push(GridHead {
-                row: r,
-                first_data_row: bottom + 1,
-                columns,
-            });
+        if !(columns.contains_key(&Column::Name) && columns.contains_key(&Column::Value)) {
+            continue;
         }
+        let mut fields = Vec::new();
+        let mut extra = Vec::new();
+        for (c, v) in grid.row(r) {
+            if row.iter().any(|&(_, cc, _)| cc == *c) {
+                continue;
+            }
+            match classes.get(&(r, *c)) {
+                Some(class @ (Class::Field { .. } | Class::Funds { .. })) => {
+                    fields.push((*c, class.clone()));
+                }
+                _ => {
+                    // A vertical label (绩效指标) merged down the grid is no column.
+                    let vertical = grid.merge_at(r, *c).is_some_and(|m| m.last_row > bottom);
+                    let text = clean(&v.text()).to_string();
+                    if !vertical && !text.is_empty() {
+                        extra.push((*c, text));
+                    }
+                }
+            }
+        }
+        // A list needs the project's own name among its columns.
+        let is_list = fields.iter().any(|(_, class)| {
+            matches!(
+                class,
+                Class::Field {
+                    field: Field::Level2Project,
+                    ..
+                }
+            )
+        });
+        if !is_list {
+            fields.clear();
+        }
+        heads.push(GridHead {
+            row: r,
+            first_data_row: bottom + 1,
+            columns,
+            fields,
+            extra,
+        });
     }
     heads
 }
 
-/// The last row of a grid: before the next label, title, footer or grid.
-fn grid_end(
-    grid: &Grid,
-    classes: &HashMap<(u32, u32), Class>,
-    head: &GridHead,
-    next_head: Option<u32>,
-) -> u32 {
+/// The last row of a grid: before the next title, footer or grid, or a header label
+/// standing left of the indicators' names (where the next table's block begins).
+fn grid_end(grid: &Grid, classes: &Classes, head: &GridHead, next_head: Option<u32>) -> u32 {
     let limit = next_head.map_or(u32::MAX, |r| r - 1);
+    let name_col = head.columns.get(&Column::Name).copied().unwrap_or(0);
     let mut end = head.row;
     for (r, cells) in grid.rows_between(head.first_data_row, limit) {
-        if cells.iter().any(|(c, _)| classes.contains_key(&(r, *c))) {
+        let stops = cells.iter().any(|(c, _)| match classes.get(&(r, *c)) {
+            Some(Class::Title | Class::Footer | Class::Attachment | Class::UnitLine(_)) => true,
+            Some(_) => *c < name_col && head.fields.is_empty(),
+            None => false,
+        });
+        if stops {
             break;
         }
         end = r;
@@ -123,102 +176,140 @@ fn grid_end(
 
 struct TableBuilder<'a> {
     grid: &'a Grid,
-    classes: &'a HashMap<(u32, u32), Class>,
+    classes: &'a Classes,
     source: Source,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
-impl TableBuilder<'_> {
-    fn build(&mut self, band_top: u32, head: &GridHead, end: u32) -> Project {
-        let mut project = Project {
-            unit: "万元".into(),
-            ..Project::default()
-        };
-        let mut unit = None;
-        let mut funds: Vec<(Fund, Amount, (u32, u32))> = Vec::new();
-        let mut top = head.row;
+/// What the header block above a grid says, before it is given to a project.
+#[derive(Default, Clone)]
+struct Header {
+    project: Project,
+    unit: Option<Unit>,
+    funds: Vec<(Fund, Amount, (u32, u32))>,
+    budget_units: Vec<(String, (u32, u32))>,
+    top: Option<u32>,
+}
 
-        for (r, cells) in self.grid.rows_between(band_top, head.row.saturating_sub(1)) {
-            if head.row == 0 {
-                break;
-            }
-            for (c, v) in cells {
-                let Some(class) = self.classes.get(&(r, *c)) else {
-                    continue;
-                };
-                top = top.min(r);
-                match class {
-                    Class::Title => {
-                        if project.title.is_none() {
-                            let t = clean(&v.text()).to_string();
-                            project.year = labels::year_in(&t);
-                            project.title = Some(t);
-                            project.cells.insert("title".into(), a1(r, *c));
-                        }
+impl TableBuilder<'_> {
+    fn build(&mut self, band_top: u32, head: &GridHead, end: u32) -> Vec<Project> {
+        let mut header = Header {
+            project: Project {
+                unit: "万元".into(),
+                ..Project::default()
+            },
+            ..Header::default()
+        };
+        if head.row > 0 {
+            for (r, cells) in self.grid.rows_between(band_top, head.row - 1) {
+                for (c, v) in cells {
+                    if let Some(class) = self.classes.get(&(r, *c)) {
+                        header.top = Some(header.top.map_or(r, |t| t.min(r)));
+                        self.header_cell(&mut header, class, v, (r, *c));
                     }
-                    Class::UnitLine(u) => unit = unit.or(Some(*u)),
-                    Class::FundsBlock { unit: u } => unit = unit.or(*u),
-                    Class::Field { field, inline } => {
-                        if project.cells.contains_key(field.key()) {
-                            continue;
-                        }
-                        let found = match inline {
-                            Some(text) => Some((text.clone(), (r, *c))),
-                            None => self
-                                .value_beside(r, *c, false)
-                                .map(|(v, at)| (clean(&v.text()).to_string(), at)),
-                        };
-                        if let Some((text, at)) = found {
-                            project.cells.insert(field.key().into(), a1(at.0, at.1));
-                            let slot = match field {
-                                Field::Level1Project => &mut project.level1_project,
-                                Field::Level2Project => &mut project.level2_project,
-                                Field::Department => &mut project.department,
-                                Field::Implementer => &mut project.implementer,
-                                Field::Goal => &mut project.goal,
-                            };
-                            *slot = Some(text);
-                        } else {
-                            // Point findings at where the value should have been.
-                            project
-                                .cells
-                                .insert(field.key().into(), self.cell_after(r, *c));
-                        }
-                    }
-                    Class::Funds { lines, unit: u } => {
-                        unit = unit.or(*u);
-                        for (fund, amount) in lines {
-                            let found = match amount {
-                                Some(a) => Some((*a, (r, *c))),
-                                None => self.amount_beside(r, *c, fund),
-                            };
-                            match found {
-                                Some((a, at)) => {
-                                    if !funds.iter().any(|(f, _, _)| f == fund) {
-                                        funds.push((fund.clone(), a, at));
-                                    }
-                                }
-                                None => {
-                                    project
-                                        .cells
-                                        .entry(fund.key())
-                                        .or_insert_with(|| self.cell_after(r, *c));
-                                }
-                            }
-                        }
-                    }
-                    Class::Attachment | Class::Footer => {}
                 }
             }
         }
-
-        let unit = unit.unwrap_or(Unit::Wan);
-        project.source_unit = unit.as_str().into();
-        project.funds = self.funds(funds, unit, &mut project.cells);
-        project.indicators = self.indicators(head, end);
+        let top = header.top.unwrap_or(head.row).min(head.row);
+        if !head.fields.is_empty() {
+            return self.list(header, head, top, end);
+        }
+        let mut project = self.finish(header);
+        project.indicators = self.indicators(head, head.first_data_row, end);
         let (left, right) = self.extent(top, end);
         self.source.range = a1_range((top, left), (end, right));
         project.source = self.source.clone();
+        vec![project]
+    }
+
+    /// Reads one labelled cell of a header block into `h`.
+    fn header_cell(&mut self, h: &mut Header, class: &Class, v: &CellValue, at: (u32, u32)) {
+        let (r, c) = at;
+        let p = &mut h.project;
+        match class {
+            Class::Title => {
+                if p.title.is_none() {
+                    let t = clean(&v.text()).to_string();
+                    p.year = labels::year_in(&t);
+                    p.stage = labels::stage_in(&t).map(str::to_string);
+                    p.title = Some(t);
+                    p.cells.insert("title".into(), a1(r, c));
+                }
+            }
+            Class::UnitLine(u) => h.unit = h.unit.or(Some(*u)),
+            Class::FundsBlock { unit: u } => h.unit = h.unit.or(*u),
+            Class::Field { field, inline } => {
+                if p.cells.contains_key(field.key()) && *field != Field::BudgetUnit {
+                    return;
+                }
+                let found = match inline {
+                    Some(text) => Some((text.clone(), at)),
+                    None => self
+                        .value_beside(r, c, false)
+                        .map(|(v, at)| (clean(&v.text()).to_string(), at)),
+                };
+                let Some((text, at)) = found else {
+                    // Point findings at where the value should have been.
+                    p.cells.insert(field.key().into(), self.cell_after(r, c));
+                    return;
+                };
+                if *field == Field::BudgetUnit {
+                    h.budget_units.push((text, at));
+                    return;
+                }
+                p.cells.insert(field.key().into(), a1(at.0, at.1));
+                set_field(p, *field, text, &mut self.source);
+            }
+            Class::Funds { lines, unit: u } => {
+                h.unit = h.unit.or(*u);
+                for (fund, amount) in lines {
+                    let found = match amount {
+                        Some(a) => Some((*a, at)),
+                        None => self.amount_beside(r, c, fund),
+                    };
+                    match found {
+                        Some((a, at)) => {
+                            if !h.funds.iter().any(|(f, _, _)| f == fund) {
+                                h.funds.push((fund.clone(), a, at));
+                            }
+                        }
+                        None => {
+                            p.cells
+                                .entry(fund.key())
+                                .or_insert_with(|| self.cell_after(r, c));
+                        }
+                    }
+                }
+            }
+            Class::Attachment | Class::Footer => {}
+        }
+    }
+
+    /// The project a header block describes: funds in 万元, 预算单位 placed.
+    fn finish(&mut self, h: Header) -> Project {
+        let Header {
+            mut project,
+            unit,
+            funds,
+            budget_units,
+            ..
+        } = h;
+        // 预算单位/单位名称 is the department when the table names none, else the
+        // implementer when that is missing.
+        for (text, at) in budget_units {
+            let field = if project.department.is_none() {
+                Field::Department
+            } else if project.implementer.is_none() {
+                Field::Implementer
+            } else {
+                continue;
+            };
+            project.cells.insert(field.key().into(), a1(at.0, at.1));
+            set_field(&mut project, field, text, &mut self.source);
+        }
+        let unit = unit.unwrap_or(Unit::Wan);
+        project.source_unit = unit.as_str().into();
+        project.funds = funds_in_wan(funds, unit, &mut project.cells);
         project
     }
 
@@ -254,6 +345,13 @@ impl TableBuilder<'_> {
 
     fn amount_beside(&mut self, row: u32, col: u32, fund: &Fund) -> Option<(Amount, (u32, u32))> {
         let (v, at) = self.value_beside(row, col, true)?;
+        let v = v.clone();
+        let amount = self.amount_of(&v, at, fund);
+        amount.map(|a| (a, at))
+    }
+
+    /// An amount in a cell, or a `bad-amount` finding on it.
+    fn amount_of(&mut self, v: &CellValue, at: (u32, u32), fund: &Fund) -> Option<Amount> {
         let amount = match v {
             CellValue::Number(x) => {
                 decimal_from_f64(*x).map(|number| Amount { number, unit: None })
@@ -271,119 +369,7 @@ impl TableBuilder<'_> {
                 format!("{}的金额“{}”不是数字", fund_name(fund), text),
             ));
         }
-        amount.map(|a| (a, at))
-    }
-
-    fn funds(
-        &self,
-        lines: Vec<(Fund, Amount, (u32, u32))>,
-        unit: Unit,
-        cells: &mut IndexMap<String, String>,
-    ) -> Funds {
-        let mut funds = Funds::default();
-        let has_non_fiscal = lines.iter().any(|(f, _, _)| *f == Fund::NonFiscal);
-        for (fund, amount, at) in lines {
-            let wan = match amount.unit.unwrap_or(unit) {
-                Unit::Wan => amount.number,
-                Unit::Yuan => amount.number / Decimal::from(10_000),
-            };
-            let wan = money(wan);
-            // Without a 非财政拨款 line, the first other source stands for it.
-            let fund = match fund {
-                Fund::Other(_) if !has_non_fiscal && funds.non_fiscal.is_none() => Fund::NonFiscal,
-                f => f,
-            };
-            cells.insert(fund.key(), a1(at.0, at.1));
-            match fund {
-                Fund::Total => funds.total = Some(wan),
-                Fund::Fiscal => funds.fiscal = Some(wan),
-                Fund::NonFiscal => funds.non_fiscal = Some(wan),
-                Fund::Other(label) => {
-                    funds.other.insert(label.to_string(), wan);
-                }
-            }
-        }
-        funds
-    }
-
-    fn indicators(&self, head: &GridHead, end: u32) -> Vec<Indicator> {
-        let col = |c: Column| head.columns.get(&c).copied();
-        let mut out = Vec::new();
-        let mut level1: (String, Option<(u32, u32)>) = (String::new(), None);
-        let mut level2 = level1.clone();
-        for (r, _) in self.grid.rows_between(head.first_data_row, end) {
-            let read = |c: Column| -> Option<(String, (u32, u32))> {
-                let (v, at) = self.grid.shown(r, col(c)?)?;
-                let t = clean(&v.text()).to_string();
-                (!t.is_empty()).then_some((t, at))
-            };
-            let l1 = read(Column::Level1);
-            let l2 = read(Column::Level2);
-            let name = read(Column::Name);
-            let value_cell = read(Column::Value);
-            if name.is_none() && value_cell.is_none() {
-                // A row of 一级/二级 alone starts a run without an indicator of its own.
-                if let Some((t, at)) = &l1 {
-                    level1 = (squeeze(t), Some(*at));
-                }
-                if let Some((t, at)) = &l2 {
-                    level2 = (squeeze(t), Some(*at));
-                }
-                continue;
-            }
-            // Unmerged runs write 一级/二级 on their first row only: carry them down,
-            // with the cell they were written in.
-            if let Some((t, at)) = &l1 {
-                let t = squeeze(t);
-                if t != level1.0 && l2.is_none() {
-                    level2 = (String::new(), None);
-                }
-                level1 = (t, Some(*at));
-            }
-            if let Some((t, at)) = &l2 {
-                level2 = (squeeze(t), Some(*at));
-            }
-            let name_a1 =
-                |c: &Option<(String, (u32, u32))>| c.as_ref().map(|(_, at)| a1(at.0, at.1));
-            let value_at = value_cell
-                .as_ref()
-                .map(|(_, at)| *at)
-                .or_else(|| col(Column::Value).map(|c| (r, c)));
-            let value_text = value_cell.as_ref().map_or("", |(t, _)| t.as_str());
-            let value = if col(Column::Op).is_some() || col(Column::Unit).is_some() {
-                let op = read(Column::Op)
-                    .or_else(|| read(Column::Nature))
-                    .map(|(t, _)| t)
-                    .unwrap_or_default();
-                let unit = read(Column::Unit).map(|(t, _)| t).unwrap_or_default();
-                Value::from_parts(&op, value_text, &unit)
-            } else {
-                Value::parse(value_text)
-            };
-            let cell = value_at.map(|at| a1(at.0, at.1)).unwrap_or_default();
-            let note = read(Column::Note);
-            let cells = IndicatorCells {
-                level1: level1.1.map(|at| a1(at.0, at.1)),
-                level2: level2.1.map(|at| a1(at.0, at.1)),
-                name: name_a1(&name),
-                value: Some(cell.clone()),
-                note: name_a1(&note),
-            };
-            out.push(Indicator {
-                level1: level1.0.clone(),
-                level2: level2.0.clone(),
-                name: name.map(|(t, _)| t).unwrap_or_default(),
-                value,
-                note: note.map(|(t, _)| t),
-                nature: read(Column::Nature).map(|(t, _)| t),
-                direction: read(Column::Direction).map(|(t, _)| t),
-                weight: read(Column::Weight).and_then(|(t, _)| crate::value::parse_number(&t)),
-                scoring: read(Column::Scoring).map(|(t, _)| t),
-                cell,
-                cells,
-            });
-        }
-        out
+        amount
     }
 
     /// The leftmost and rightmost occupied columns of rows `top..=end`.
@@ -398,12 +384,100 @@ impl TableBuilder<'_> {
     }
 }
 
-/// 一级/二级 labels are framework names: `产出\n指标` is 产出指标.
-fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
+/// Sets a text field of the header block; a code a budget system put before a name
+/// (`820001-某某镇人民政府`) goes to the source.
+fn set_field(p: &mut Project, field: Field, text: String, source: &mut Source) {
+    let text = match field {
+        Field::Level2Project | Field::Department | Field::Implementer => {
+            match labels::split_code(&text) {
+                Some((code, name)) => {
+                    source.codes.insert(field.key().into(), code.to_string());
+                    name.to_string()
+                }
+                None => text,
+            }
+        }
+        _ => text,
+    };
+    let slot = match field {
+        Field::Level1Project => &mut p.level1_project,
+        Field::Level2Project => &mut p.level2_project,
+        Field::Department | Field::BudgetUnit => &mut p.department,
+        Field::Implementer => &mut p.implementer,
+        Field::Goal => &mut p.goal,
+        Field::GoalPeriod => &mut p.goal_period,
+    };
+    *slot = Some(text);
 }
 
-fn fund_name(fund: &Fund) -> &'static str {
+fn funds_in_wan(
+    lines: Vec<(Fund, Amount, (u32, u32))>,
+    unit: Unit,
+    cells: &mut IndexMap<String, String>,
+) -> Funds {
+    let mut funds = Funds::default();
+    let has_non_fiscal = lines.iter().any(|(f, _, _)| *f == Fund::NonFiscal);
+    let others = lines
+        .iter()
+        .filter(|(f, _, _)| matches!(f, Fund::Other(_)))
+        .count();
+    for (fund, amount, at) in lines {
+        let wan = match amount.unit.unwrap_or(unit) {
+            Unit::Wan => amount.number,
+            Unit::Yuan => amount.number / Decimal::from(10_000),
+        };
+        let wan = money(wan);
+        // Without a 非财政拨款 line, a single other source (其他资金) stands for it.
+        let fund = match fund {
+            Fund::Other(_) if !has_non_fiscal && others == 1 => Fund::NonFiscal,
+            f => f,
+        };
+        cells.insert(fund.key(), a1(at.0, at.1));
+        match fund {
+            Fund::Total => funds.total = Some(wan),
+            Fund::Fiscal => funds.fiscal = Some(wan),
+            Fund::NonFiscal => funds.non_fiscal = Some(wan),
+            Fund::Other(label) => {
+                funds.other.insert(label, wan);
+            }
+        }
+    }
+    funds
+}
+
+/// `empty-field`: a table whose project, department or annual amount was not found.
+/// The finding names the field and where it was looked for.
+fn missing_fields(p: &Project, out: &mut Vec<Diagnostic>) {
+    let missing = [
+        ("level2_project", "二级项目名称", p.level2_project.is_none()),
+        ("department", "主管部门", p.department.is_none()),
+        ("funds.total", "年度资金总额", p.funds.total.is_none()),
+    ];
+    for (key, label, missing) in missing {
+        if !missing {
+            continue;
+        }
+        let cell = p.cells.get(key).map(String::as_str);
+        let message = match cell {
+            Some(_) => format!("{label}为空"),
+            None => format!("未找到{label}"),
+        };
+        out.push(Diagnostic::at(
+            Severity::Error,
+            "empty-field",
+            &p.source,
+            cell,
+            message,
+        ));
+    }
+}
+
+/// Pushes `s` without its whitespace onto `out`.
+fn squeeze_into(s: &str, out: &mut String) {
+    out.extend(s.chars().filter(|c| !c.is_whitespace()));
+}
+
+fn fund_name(fund: &Fund) -> &str {
     match fund {
         Fund::Total => "年度资金总额",
         Fund::Fiscal => "财政拨款",
@@ -413,3 +487,30 @@ fn fund_name(fund: &Fund) -> &'static str {
 }
 
 use labels::Amount;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_fields_name_each_one() {
+        let mut p = Project {
+            level2_project: Some("机关党建工作".into()),
+            ..Project::default()
+        };
+        p.cells.insert("department".into(), "C5".into());
+        let mut out = Vec::new();
+        missing_fields(&p, &mut out);
+        let got: Vec<_> = out
+            .iter()
+            .map(|d| (d.rule.as_str(), d.cell.as_deref(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("empty-field", Some("C5"), "主管部门为空"),
+                ("empty-field", None, "未找到年度资金总额"),
+            ]
+        );
+    }
+}

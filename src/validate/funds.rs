@@ -1,31 +1,11 @@
-//! Rules on the header block and the money: `empty-field`, `funds-sum`, `cost-sum`.
+//! Rules on the money: `funds-sum`, `cost-sum` (`empty-field` is the reader's: a table
+//! without its project, department or amount is reported as it is read).
 
 use rust_decimal::Decimal;
 
 use super::Finding;
 use crate::model::{Indicator, Project};
 use crate::value::Op;
-
-/// `empty-field`: 二级项目名称, 主管部门 and 年度资金总额 must be there.
-pub(crate) fn empty_field(p: &Project) -> Vec<Finding> {
-    let missing = [
-        ("level2_project", "二级项目名称", p.level2_project.is_none()),
-        ("department", "主管部门", p.department.is_none()),
-        ("funds.total", "年度资金总额", p.funds.total.is_none()),
-    ];
-    missing
-        .iter()
-        .filter(|(_, _, missing)| *missing)
-        .map(|(key, label, _)| {
-            let cell = p.cells.get(*key).map(String::as_str);
-            let message = match cell {
-                Some(_) => format!("{label}为空"),
-                None => format!("未找到{label}"),
-            };
-            Finding::new("empty-field", cell, message)
-        })
-        .collect()
-}
 
 /// `funds-sum`: 年度资金总额 = 财政拨款 + 非财政拨款 (+ every other listed source).
 pub(crate) fn funds_sum(p: &Project, tolerance: Decimal) -> Vec<Finding> {
@@ -105,26 +85,6 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
-    }
-
-    #[test]
-    fn empty_field_names_each_missing_field() {
-        assert!(empty_field(&clean()).is_empty());
-        let mut p = clean();
-        p.department = None;
-        p.cells.insert("department".into(), "C5".into());
-        p.funds.total = None;
-        p.cells.shift_remove("funds.total");
-        let f = empty_field(&p);
-        assert_eq!(rules(&f), ["empty-field", "empty-field"]);
-        assert_eq!(
-            (f[0].cell.as_deref(), f[0].message.as_str()),
-            (Some("C5"), "主管部门为空")
-        );
-        assert_eq!(
-            (f[1].cell.as_deref(), f[1].message.as_str()),
-            (None, "未找到年度资金总额")
-        );
     }
 
     #[test]

@@ -124,6 +124,9 @@ impl Finding {
 pub fn check(extraction: &Extraction, config: &Config) -> Vec<Diagnostic> {
     // Group by file, in the order files first appear.
     let mut files: IndexMap<&str, (Vec<&Diagnostic>, Vec<&Project>)> = IndexMap::new();
+    for f in &extraction.files {
+        files.entry(f.as_str()).or_default();
+    }
     for d in &extraction.diagnostics {
         files.entry(d.file.as_str()).or_default().0.push(d);
     }
@@ -202,7 +205,6 @@ fn diagnostic(f: Finding, source: &crate::model::Source) -> Diagnostic {
 /// The findings of the per-project rules, before severities are applied.
 pub(crate) fn check_project(p: &Project, config: &Config) -> Vec<Finding> {
     let mut out = Vec::new();
-    out.extend(funds::empty_field(p));
     out.extend(funds::funds_sum(p, config.tolerance("funds-sum")));
     out.extend(funds::cost_sum(p, config.tolerance("cost-sum")));
     out.extend(indicators::missing_category(p));

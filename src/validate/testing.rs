@@ -10,6 +10,7 @@ pub fn clean() -> Project {
             file: "机关工委.xlsx".into(),
             sheet: "项目1".into(),
             range: "A1:F27".into(),
+            ..Source::default()
         },
         title: Some("黔南州2024年项目支出绩效目标批复表".into()),
         year: Some(2024),

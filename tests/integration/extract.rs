@@ -125,8 +125,17 @@ fn committed_samples_are_current() {
         }
         let fresh = extract_bytes(&sample.name, &sample.bytes);
         let old = jixiao::extract(std::slice::from_ref(&committed));
+        // The reader's findings are the fresh sample's (check/ holds a table without
+        // its 主管部门 on purpose).
+        let findings = |x: &Extraction| {
+            x.diagnostics
+                .iter()
+                .map(|d| (d.rule.clone(), d.cell.clone(), d.message.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(findings(&old), findings(&fresh), "{}", sample.name);
         assert!(
-            old.diagnostics.is_empty(),
+            sample.name.starts_with("check/") || old.diagnostics.is_empty(),
             "{}: {:?}",
             sample.name,
             old.diagnostics
@@ -172,9 +181,10 @@ fn extract_samples_matches_the_expected_json() {
     let dir = Workdir::new();
     dir.copy_samples();
     let out = dir.run(&["extract", "samples"]);
+    // check/重复报送.xlsx has a table without its 主管部门: an error, said as read.
     assert_eq!(
         out.status.code(),
-        Some(0),
+        Some(1),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

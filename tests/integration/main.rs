@@ -3,8 +3,10 @@
 
 mod check;
 mod extract;
+mod grid;
 mod hostile;
 mod properties;
+mod real;
 mod samples;
 mod workdir;
 mod write;

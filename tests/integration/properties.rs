@@ -85,6 +85,7 @@ fn project() -> impl Strategy<Value = Project> {
                 inds.sort_by_key(|(a, b, ..)| (*a, *b));
                 Project {
                     title: Some("黔南州2024年项目支出绩效目标批复表".into()),
+                    stage: Some("批复".into()),
                     year: Some(2024),
                     level1_project: Some(l1p),
                     level2_project: Some(l2p),

@@ -21,6 +21,7 @@ fn carried(p: &Project, had_title: bool) -> Project {
     if !had_title {
         p.title = None;
         p.year = None;
+        p.stage = None;
     }
     for i in &mut p.indicators {
         i.cell.clear();

@@ -1,0 +1,292 @@
+//! The indicator grid under a header row: its rows as indicators, its 一级/二级 columns
+//! found by header or by content, and a budget system's list split into projects.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use super::labels::{Class, Column, Field};
+use super::{GridHead, Header, TableBuilder, squeeze_into};
+use crate::model::{Indicator, IndicatorCells, Project};
+use crate::read::CellValue;
+use crate::text::{a1, a1_range, clean};
+use crate::validate::FRAMEWORK;
+use crate::value::Value;
+
+impl TableBuilder<'_> {
+    /// The indicators of rows `from..=to` under `head`.
+    pub(super) fn indicators(&self, head: &GridHead, from: u32, to: u32) -> Vec<Indicator> {
+        let (col_l1, col_l2) = self.level_columns(head, from, to);
+        let col = |c: Column| match c {
+            Column::Level1 => col_l1,
+            Column::Level2 => col_l2,
+            c => head.columns.get(&c).copied(),
+        };
+        let mut out = Vec::new();
+        let mut level1: (String, Option<(u32, u32)>) = (String::new(), None);
+        let mut level2 = level1.clone();
+        for (r, _) in self.grid.rows_between(from, to) {
+            let read_at = |c: Option<u32>| -> Option<(String, (u32, u32))> {
+                let (v, at) = self.grid.shown(r, c?)?;
+                let t = clean(&v.text()).to_string();
+                (!t.is_empty()).then_some((t, at))
+            };
+            let read = |c: Column| read_at(col(c));
+            let l1 = read(Column::Level1);
+            let l2 = read(Column::Level2);
+            let name = read(Column::Name);
+            let value_cell = read(Column::Value);
+            if name.is_none() && value_cell.is_none() {
+                // A row of 一级/二级 alone starts a run without an indicator of its own.
+                if let Some((t, at)) = &l1 {
+                    level1 = (squeeze(t), Some(*at));
+                }
+                if let Some((t, at)) = &l2 {
+                    level2 = (squeeze(t), Some(*at));
+                }
+                continue;
+            }
+            // Unmerged runs write 一级/二级 on their first row only: carry them down,
+            // with the cell they were written in.
+            if let Some((t, at)) = &l1 {
+                let t = squeeze(t);
+                if t != level1.0 && l2.is_none() {
+                    level2 = (String::new(), None);
+                }
+                level1 = (t, Some(*at));
+            }
+            if let Some((t, at)) = &l2 {
+                level2 = (squeeze(t), Some(*at));
+            }
+            let name_a1 =
+                |c: &Option<(String, (u32, u32))>| c.as_ref().map(|(_, at)| a1(at.0, at.1));
+            let value_at = value_cell
+                .as_ref()
+                .map(|(_, at)| *at)
+                .or_else(|| col(Column::Value).map(|c| (r, c)));
+            let value_text = value_cell.as_ref().map_or("", |(t, _)| t.as_str());
+            let value = if col(Column::Op).is_some() || col(Column::Unit).is_some() {
+                let op = read(Column::Op)
+                    .or_else(|| read(Column::Nature))
+                    .map(|(t, _)| t)
+                    .unwrap_or_default();
+                let unit = read(Column::Unit).map(|(t, _)| t).unwrap_or_default();
+                Value::from_parts(&op, value_text, &unit)
+            } else {
+                Value::parse(value_text)
+            };
+            let cell = value_at.map(|at| a1(at.0, at.1)).unwrap_or_default();
+            let note = read(Column::Note);
+            let cells = IndicatorCells {
+                level1: level1.1.map(|at| a1(at.0, at.1)),
+                level2: level2.1.map(|at| a1(at.0, at.1)),
+                name: name_a1(&name),
+                value: Some(cell.clone()),
+                note: name_a1(&note),
+            };
+            let text = |c: Column| read(c).map(|(t, _)| t);
+            let mut indicator = Indicator {
+                level1: level1.0.clone(),
+                level2: level2.0.clone(),
+                name: name.map(|(t, _)| t).unwrap_or_default(),
+                value,
+                note: note.map(|(t, _)| t),
+                nature: text(Column::Nature),
+                direction: text(Column::Direction),
+                weight: text(Column::Weight).and_then(|t| crate::value::parse_number(&t)),
+                scoring: text(Column::Scoring),
+                actual: text(Column::Actual),
+                score: text(Column::Score),
+                deviation: text(Column::Deviation),
+                ..Indicator::new("", "", "", Value::parse(""))
+            };
+            indicator.cell = cell;
+            indicator.cells = cells;
+            for (c, label) in &head.extra {
+                if let Some((t, _)) = read_at(Some(*c)) {
+                    indicator.extra.insert(label.clone(), t);
+                }
+            }
+            out.push(indicator);
+        }
+        out
+    }
+
+    /// The 一级 and 二级 columns: as the header names them, or else the columns left of
+    /// the names whose cells hold the framework's labels (产出指标, 数量指标 …).
+    fn level_columns(&self, head: &GridHead, from: u32, to: u32) -> (Option<u32>, Option<u32>) {
+        let named = |c| head.columns.get(&c).copied();
+        let (mut l1, mut l2) = (named(Column::Level1), named(Column::Level2));
+        if l1.is_some() && l2.is_some() {
+            return (l1, l2);
+        }
+        let name_col = named(Column::Name).unwrap_or(0);
+        let mut hits: HashMap<u32, (usize, usize)> = HashMap::default();
+        let mut key = String::new();
+        for (_, cells) in self.grid.rows_between(from, to) {
+            for (c, v) in cells.iter().filter(|(c, _)| *c < name_col) {
+                let CellValue::Text(t) = v else { continue };
+                key.clear();
+                squeeze_into(t, &mut key);
+                let entry = hits.entry(*c).or_default();
+                if FRAMEWORK.iter().any(|(one, _)| *one == key) {
+                    entry.0 += 1;
+                } else if FRAMEWORK.iter().any(|(_, two)| two.contains(&key.as_str())) {
+                    entry.1 += 1;
+                }
+            }
+        }
+        let best = |pick: fn(&(usize, usize)) -> usize, not: Option<u32>| {
+            hits.iter()
+                .filter(|(c, h)| pick(h) > 0 && Some(**c) != not)
+                .max_by_key(|(c, h)| (pick(h), std::cmp::Reverse(**c)))
+                .map(|(c, _)| *c)
+        };
+        if l1.is_none() {
+            l1 = best(|h| h.0, l2);
+        }
+        if l2.is_none() {
+            l2 = best(|h| h.1, l1);
+        }
+        (l1, l2)
+    }
+
+    /// A budget system's list: the header row names project fields beside the
+    /// indicator columns; a project starts where its name column does.
+    pub(super) fn list(
+        &mut self,
+        band: Header,
+        head: &GridHead,
+        top: u32,
+        end: u32,
+    ) -> Vec<Project> {
+        let name_col = head
+            .fields
+            .iter()
+            .find(|(_, class)| {
+                matches!(
+                    class,
+                    Class::Field {
+                        field: Field::Level2Project,
+                        ..
+                    }
+                )
+            })
+            .map(|(c, _)| *c);
+        let Some(name_col) = name_col else {
+            return Vec::new();
+        };
+        // Each project's first row and the position its name is stored at.
+        let mut starts: Vec<(u32, (u32, u32), String)> = Vec::new();
+        for (r, _) in self.grid.rows_between(head.first_data_row, end) {
+            let Some((v, at)) = self.grid.shown(r, name_col) else {
+                continue;
+            };
+            let text = clean(&v.text()).to_string();
+            if text.is_empty() {
+                continue;
+            }
+            let same = starts
+                .last()
+                .is_some_and(|(_, last_at, last)| *last_at == at || *last == text);
+            if !same {
+                starts.push((r, at, text));
+            }
+        }
+        // The department and units carried down from rows above (a unit's subtotal
+        // row may name it once above its projects).
+        let mut carried: HashMap<u32, (String, (u32, u32))> = HashMap::default();
+        let carries = |class: &Class| {
+            matches!(
+                class,
+                Class::Field {
+                    field: Field::Department | Field::BudgetUnit | Field::Implementer,
+                    ..
+                }
+            )
+        };
+        let mut projects = Vec::new();
+        let mut row_iter_from = head.first_data_row;
+        for (i, (first, _, _)) in starts.iter().enumerate() {
+            let last = starts.get(i + 1).map_or(end, |(r, _, _)| r - 1);
+            // Carried values from the rows above this project's first row.
+            for (r, _) in self
+                .grid
+                .rows_between(row_iter_from, first.saturating_sub(1))
+            {
+                for (c, class) in &head.fields {
+                    if carries(class)
+                        && let Some((v, at)) = self.grid.shown(r, *c)
+                    {
+                        let t = clean(&v.text()).to_string();
+                        if !t.is_empty() {
+                            carried.insert(*c, (t, at));
+                        }
+                    }
+                }
+            }
+            row_iter_from = *first;
+            let mut h = band.clone();
+            h.top = Some(*first);
+            for (c, class) in &head.fields {
+                let here = self.grid.shown(*first, *c).and_then(|(v, at)| {
+                    let t = clean(&v.text()).to_string();
+                    (!t.is_empty()).then_some((v, t, at))
+                });
+                match class {
+                    Class::Field { field, .. } => {
+                        let found = here
+                            .map(|(_, t, at)| (t, at))
+                            .or_else(|| carries(class).then(|| carried.get(c).cloned()).flatten());
+                        if let Some((t, at)) = found {
+                            if carries(class) {
+                                carried.insert(*c, (t.clone(), at));
+                            }
+                            if *field == Field::BudgetUnit {
+                                h.budget_units.push((t, at));
+                            } else if !h.project.cells.contains_key(field.key()) {
+                                h.project.cells.insert(field.key().into(), a1(at.0, at.1));
+                                super::set_field(&mut h.project, *field, t, &mut self.source);
+                            }
+                        }
+                    }
+                    Class::Funds { lines, unit } => {
+                        let Some((fund, _)) = lines.first() else {
+                            continue;
+                        };
+                        if let Some((v, _, at)) = here {
+                            let v = v.clone();
+                            if let Some(mut a) = self.amount_of(&v, at, fund) {
+                                a.unit = a.unit.or(*unit);
+                                if !h.funds.iter().any(|(f, _, _)| f == fund) {
+                                    h.funds.push((fund.clone(), a, at));
+                                }
+                            }
+                        } else {
+                            h.project
+                                .cells
+                                .entry(fund.key())
+                                .or_insert_with(|| a1(*first, *c));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let mut project = self.finish(h);
+            project.indicators = self.indicators(head, *first, last);
+            let (left, right) = self.extent(*first, last);
+            let mut source = self.source.clone();
+            source.range = a1_range((top.min(*first), left), (last, right));
+            project.source = source;
+            // Codes belong to the project they were read for.
+            self.source.codes.clear();
+            projects.push(project);
+        }
+        projects
+    }
+}
+
+/// 一级/二级 labels are framework names: `产出\n指标` is 产出指标.
+fn squeeze(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    squeeze_into(s, &mut out);
+    out
+}
