@@ -122,7 +122,10 @@ impl TableBuilder<'_> {
         let mut hits: HashMap<u32, (usize, usize)> = HashMap::default();
         let mut key = String::new();
         for (_, cells) in self.grid.rows_between(from, to) {
-            for (c, v) in cells.iter().filter(|(c, _)| *c < name_col) {
+            for (c, v) in cells
+                .iter()
+                .filter(|(c, _)| *c < name_col && *c >= head.cols.0)
+            {
                 let CellValue::Text(t) = v else { continue };
                 key.clear();
                 squeeze_into(t, &mut key);

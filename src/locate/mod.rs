@@ -34,8 +34,16 @@ pub fn locate(file: &str, sheet: &Sheet) -> (Vec<Project>, Vec<Diagnostic>) {
     let mut projects = Vec::new();
     let mut diagnostics = Vec::new();
     let mut band_top = grid.row_indices().next().unwrap_or(0);
+    let mut next_top = band_top;
     for (i, head) in heads.iter().enumerate() {
-        let next_head = heads.get(i + 1).map(|h| h.row);
+        // Tables side by side share their header row; each keeps to its columns.
+        if i > 0 && heads[i - 1].row != head.row {
+            band_top = next_top;
+        }
+        let next_head = heads[i + 1..]
+            .iter()
+            .find(|h| h.row > head.row && h.cols.0 <= head.cols.1 && h.cols.1 >= head.cols.0)
+            .map(|h| h.row);
         let end = grid_end(grid, &classes, head, next_head);
         let source = Source {
             file: file.to_string(),
@@ -47,13 +55,14 @@ pub fn locate(file: &str, sheet: &Sheet) -> (Vec<Project>, Vec<Diagnostic>) {
             classes: &classes,
             source,
             diagnostics: &mut diagnostics,
+            cols: head.cols,
         };
         let found = table.build(band_top, head, end);
         for p in &found {
             missing_fields(p, &mut diagnostics);
         }
         projects.extend(found);
-        band_top = end + 1;
+        next_top = next_top.max(end + 1);
     }
     (projects, diagnostics)
 }
@@ -69,6 +78,8 @@ struct GridHead {
     fields: Vec<(u32, Class)>,
     /// Other header cells, kept as the indicators' `extra` columns.
     extra: Vec<(u32, String)>,
+    /// The columns the table keeps to (several tables may stand side by side).
+    cols: (u32, u32),
 }
 
 type Classes = HashMap<(u32, u32), Class>;
@@ -97,60 +108,106 @@ fn classify_cells(grid: &Grid) -> (Classes, Columns) {
 fn grid_headers(grid: &Grid, cells: &Columns, classes: &Classes) -> Vec<GridHead> {
     let mut heads = Vec::new();
     for row in cells.chunk_by(|a, b| a.0 == b.0) {
-        let r = row[0].0;
-        let mut columns = IndexMap::new();
-        let mut bottom = r;
-        for &(_, c, col) in row {
-            columns.entry(col).or_insert(c);
-            if let Some(m) = grid.merge_at(r, c) {
-                bottom = bottom.max(m.last_row);
+        // A second 三级指标 column in one header row starts a table beside the first.
+        let names: Vec<u32> = row
+            .iter()
+            .filter(|(_, _, col)| *col == Column::Name)
+            .map(|(_, c, _)| *c)
+            .collect();
+        let mut bands = Vec::new();
+        let mut start = 0;
+        for (k, _) in names.iter().enumerate().skip(1) {
+            // The right table begins at the 一级/二级 columns before its 三级指标; the
+            // boundary lies in the gap between it and the last cell on the left.
+            let first_right = row
+                .iter()
+                .filter(|(_, c, col)| {
+                    (names[k - 1] + 1..names[k]).contains(c)
+                        && matches!(col, Column::Level1 | Column::Level2)
+                })
+                .map(|(_, c, _)| *c)
+                .min()
+                .unwrap_or(names[k]);
+            let left_last = row
+                .iter()
+                .filter(|(_, c, _)| *c < first_right)
+                .map(|(_, c, _)| *c)
+                .max()
+                .unwrap_or(names[k - 1]);
+            let boundary = left_last + 1 + first_right.saturating_sub(left_last + 1) / 2;
+            bands.push((start, boundary - 1));
+            start = boundary;
+        }
+        bands.push((start, u32::MAX));
+        for cols in bands {
+            let part: Vec<_> = row
+                .iter()
+                .copied()
+                .filter(|(_, c, _)| (cols.0..=cols.1).contains(c))
+                .collect();
+            if let Some(head) = grid_head(grid, &part, classes, cols) {
+                heads.push(head);
             }
         }
-        if !(columns.contains_key(&Column::Name) && columns.contains_key(&Column::Value)) {
-            continue;
-        }
-        let mut fields = Vec::new();
-        let mut extra = Vec::new();
-        for (c, v) in grid.row(r) {
-            if row.iter().any(|&(_, cc, _)| cc == *c) {
-                continue;
-            }
-            match classes.get(&(r, *c)) {
-                Some(class @ (Class::Field { .. } | Class::Funds { .. })) => {
-                    fields.push((*c, class.clone()));
-                }
-                _ => {
-                    // A vertical label (绩效指标) merged down the grid is no column.
-                    let vertical = grid.merge_at(r, *c).is_some_and(|m| m.last_row > bottom);
-                    let text = clean(&v.text()).to_string();
-                    if !vertical && !text.is_empty() {
-                        extra.push((*c, text));
-                    }
-                }
-            }
-        }
-        // A list needs the project's own name among its columns.
-        let is_list = fields.iter().any(|(_, class)| {
-            matches!(
-                class,
-                Class::Field {
-                    field: Field::Level2Project,
-                    ..
-                }
-            )
-        });
-        if !is_list {
-            fields.clear();
-        }
-        heads.push(GridHead {
-            row: r,
-            first_data_row: bottom + 1,
-            columns,
-            fields,
-            extra,
-        });
     }
     heads
+}
+
+/// The header row `row` (its grid header cells within `cols`), if it is one.
+fn grid_head(grid: &Grid, row: &Columns, classes: &Classes, cols: (u32, u32)) -> Option<GridHead> {
+    let r = row.first()?.0;
+    let mut columns = IndexMap::new();
+    let mut bottom = r;
+    for &(_, c, col) in row {
+        columns.entry(col).or_insert(c);
+        if let Some(m) = grid.merge_at(r, c) {
+            bottom = bottom.max(m.last_row);
+        }
+    }
+    if !(columns.contains_key(&Column::Name) && columns.contains_key(&Column::Value)) {
+        return None;
+    }
+    let mut fields = Vec::new();
+    let mut extra = Vec::new();
+    for (c, v) in grid.row(r) {
+        if !(cols.0..=cols.1).contains(c) || row.iter().any(|&(_, cc, _)| cc == *c) {
+            continue;
+        }
+        match classes.get(&(r, *c)) {
+            Some(class @ (Class::Field { .. } | Class::Funds { .. })) => {
+                fields.push((*c, class.clone()));
+            }
+            _ => {
+                // A vertical label (绩效指标) merged down the grid is no column.
+                let vertical = grid.merge_at(r, *c).is_some_and(|m| m.last_row > bottom);
+                let text = clean(&v.text()).to_string();
+                if !vertical && !text.is_empty() {
+                    extra.push((*c, text));
+                }
+            }
+        }
+    }
+    // A list needs the project's own name among its columns.
+    let is_list = fields.iter().any(|(_, class)| {
+        matches!(
+            class,
+            Class::Field {
+                field: Field::Level2Project,
+                ..
+            }
+        )
+    });
+    if !is_list {
+        fields.clear();
+    }
+    Some(GridHead {
+        row: r,
+        first_data_row: bottom + 1,
+        columns,
+        fields,
+        extra,
+        cols,
+    })
 }
 
 /// The last row of a grid: before the next title, footer or grid, or a header label
@@ -160,15 +217,24 @@ fn grid_end(grid: &Grid, classes: &Classes, head: &GridHead, next_head: Option<u
     let name_col = head.columns.get(&Column::Name).copied().unwrap_or(0);
     let mut end = head.row;
     for (r, cells) in grid.rows_between(head.first_data_row, limit) {
-        let stops = cells.iter().any(|(c, _)| match classes.get(&(r, *c)) {
-            Some(Class::Title | Class::Footer | Class::Attachment | Class::UnitLine(_)) => true,
-            Some(_) => *c < name_col && head.fields.is_empty(),
-            None => false,
-        });
+        let in_band = |c: &u32| (head.cols.0..=head.cols.1).contains(c);
+        let stops =
+            cells
+                .iter()
+                .filter(|(c, _)| in_band(c))
+                .any(|(c, _)| match classes.get(&(r, *c)) {
+                    Some(Class::Title | Class::Footer | Class::Attachment | Class::UnitLine(_)) => {
+                        true
+                    }
+                    Some(_) => *c < name_col && head.fields.is_empty(),
+                    None => false,
+                });
         if stops {
             break;
         }
-        end = r;
+        if cells.iter().any(|(c, _)| in_band(c)) {
+            end = r;
+        }
     }
     end.max(head.first_data_row.saturating_sub(1))
         .min(limit.max(head.row))
@@ -179,6 +245,8 @@ struct TableBuilder<'a> {
     classes: &'a Classes,
     source: Source,
     diagnostics: &'a mut Vec<Diagnostic>,
+    /// The columns of this table.
+    cols: (u32, u32),
 }
 
 /// What the header block above a grid says, before it is given to a project.
@@ -202,7 +270,8 @@ impl TableBuilder<'_> {
         };
         if head.row > 0 {
             for (r, cells) in self.grid.rows_between(band_top, head.row - 1) {
-                for (c, v) in cells {
+                let cols = self.cols;
+                for (c, v) in cells.iter().filter(|(c, _)| (cols.0..=cols.1).contains(c)) {
                     if let Some(class) = self.classes.get(&(r, *c)) {
                         header.top = Some(header.top.map_or(r, |t| t.min(r)));
                         self.header_cell(&mut header, class, v, (r, *c));
@@ -319,7 +388,11 @@ impl TableBuilder<'_> {
         let span = self.grid.merge_at(row, col);
         let right_of = span.map_or(col, |m| m.last_col);
         let below = span.map_or(row, |m| m.last_row) + 1;
-        let beside = self.grid.row(row).iter().find(|(c, _)| *c > right_of);
+        let beside = self
+            .grid
+            .row(row)
+            .iter()
+            .find(|(c, _)| *c > right_of && self.in_band(*c));
         match beside {
             Some((c, v)) if !self.is_label(row, *c) => return Some((v, (row, *c))),
             _ => {}
@@ -337,6 +410,10 @@ impl TableBuilder<'_> {
     fn cell_after(&self, row: u32, col: u32) -> String {
         let right = self.grid.merge_at(row, col).map_or(col, |m| m.last_col);
         a1(row, right + 1)
+    }
+
+    fn in_band(&self, col: u32) -> bool {
+        (self.cols.0..=self.cols.1).contains(&col)
     }
 
     fn is_label(&self, row: u32, col: u32) -> bool {
@@ -377,8 +454,7 @@ impl TableBuilder<'_> {
         let mut cols = self
             .grid
             .rows_between(top, end)
-            .flat_map(|(_, cells)| cells.first().into_iter().chain(cells.last()))
-            .map(|(c, _)| *c);
+            .flat_map(|(_, cells)| cells.iter().map(|(c, _)| *c).filter(|c| self.in_band(*c)));
         let first = cols.next().unwrap_or(0);
         cols.fold((first, first), |(l, r), c| (l.min(c), r.max(c)))
     }
