@@ -140,6 +140,10 @@ fn fund_role(core: &str) -> Option<Fund> {
     if has(SOURCES) && !has(&["总额", "合计", "总计"]) {
         return Some(Fund::Other(core.to_string()));
     }
+    // 一般公共预算 alone names a kind of money (a value), not an amount's label.
+    if core == "一般公共预算" {
+        return None;
+    }
     if has(&[
         "财政拨款",
         "财政资金",
@@ -174,6 +178,22 @@ fn label_like(core: &str) -> bool {
         && core
             .chars()
             .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '、' || c == '/')
+}
+
+/// A text that reads like a header label whatever its words: short, in Chinese
+/// characters, ending with a colon or naming a thing (名称, 部门, 单位, 资金 …).
+pub fn looks_like_label(text: &str) -> bool {
+    let key = label_key(text);
+    let colon = text.trim_end().ends_with([':', '：']);
+    let core = core_of(&key);
+    label_like(&core)
+        && core.chars().count() <= 8
+        && (colon
+            || [
+                "名称", "部门", "单位", "资金", "金额", "目标", "类别", "代码", "负责",
+            ]
+            .iter()
+            .any(|w| core.ends_with(w)))
 }
 
 /// A folded label without its parenthesised parts: 项目名称(全称) is 项目名称.

@@ -257,6 +257,8 @@ struct Header {
     funds: Vec<(Fund, Amount, (u32, u32))>,
     budget_units: Vec<(String, (u32, u32))>,
     top: Option<u32>,
+    /// The cells read as values of labels.
+    used: Vec<(u32, u32)>,
 }
 
 impl TableBuilder<'_> {
@@ -280,6 +282,9 @@ impl TableBuilder<'_> {
             }
         }
         let top = header.top.unwrap_or(head.row).min(head.row);
+        if head.row > 0 {
+            self.unmapped_labels(band_top, head.row - 1, &header.used);
+        }
         if !head.fields.is_empty() {
             return self.list(header, head, top, end);
         }
@@ -317,6 +322,9 @@ impl TableBuilder<'_> {
                         .value_beside(r, c, false)
                         .map(|(v, at)| (clean(&v.text()).to_string(), at)),
                 };
+                if let Some((_, at)) = &found {
+                    h.used.push(*at);
+                }
                 let Some((text, at)) = found else {
                     // Point findings at where the value should have been.
                     p.cells.insert(field.key().into(), self.cell_after(r, c));
@@ -338,6 +346,7 @@ impl TableBuilder<'_> {
                     };
                     match found {
                         Some((a, at)) => {
+                            h.used.push(at);
                             if !h.funds.iter().any(|(f, _, _)| f == fund) {
                                 h.funds.push((fund.clone(), a, at));
                             }
@@ -410,6 +419,39 @@ impl TableBuilder<'_> {
     fn cell_after(&self, row: u32, col: u32) -> String {
         let right = self.grid.merge_at(row, col).map_or(col, |m| m.last_col);
         a1(row, right + 1)
+    }
+
+    /// `unmapped-label`: a cell of the header block that reads like a label, with a
+    /// value beside it, that no role took. Its value was not read: say so.
+    fn unmapped_labels(&mut self, from: u32, to: u32, used: &[(u32, u32)]) {
+        for (r, cells) in self.grid.rows_between(from, to) {
+            let cells: Vec<_> = cells.iter().filter(|(c, _)| self.in_band(*c)).collect();
+            for pair in cells.windows(2) {
+                let ((c, label), (vc, value)) = (pair[0], pair[1]);
+                let CellValue::Text(text) = label else {
+                    continue;
+                };
+                if self.classes.contains_key(&(r, *c))
+                    || self.classes.contains_key(&(r, *vc))
+                    || used.contains(&(r, *c))
+                    || used.contains(&(r, *vc))
+                    || !labels::looks_like_label(text)
+                {
+                    continue;
+                }
+                self.diagnostics.push(Diagnostic::at(
+                    Severity::Warning,
+                    "unmapped-label",
+                    &self.source,
+                    Some(&a1(r, *c)),
+                    format!(
+                        "未能识别的标签“{}”，其右侧的“{}”未读取",
+                        clean(text),
+                        clean(&value.text())
+                    ),
+                ));
+            }
+        }
     }
 
     fn in_band(&self, col: u32) -> bool {

@@ -47,6 +47,16 @@ pub const RULES: &[Rule] = &[
         summary: "资金金额不是数字",
     },
     Rule {
+        id: "ignored-cells",
+        severity: Severity::Warning,
+        summary: "超出列数上限的单元格被忽略",
+    },
+    Rule {
+        id: "unmapped-label",
+        severity: Severity::Warning,
+        summary: "表头中有未能识别的标签，其值未读取",
+    },
+    Rule {
         id: "empty-field",
         severity: Severity::Error,
         summary: "二级项目名称、主管部门或年度资金总额为空",

@@ -33,9 +33,32 @@ fn compare_case(grid_path: &Path, work: &Path) -> Vec<String> {
         .iter()
         .map(|p| serde_json::to_value(p).unwrap())
         .collect();
-    let want = truth.as_array().expect("truth is a list of tables");
+    // A list of tables, or {"tables": […], "findings": ["rule@cell", …]} to pin the
+    // reader's findings too.
+    let want = truth
+        .as_array()
+        .or_else(|| truth["tables"].as_array())
+        .expect("truth is a list of tables");
     let mut errors = Vec::new();
     let mut err = |s: String| errors.push(format!("{name}: {s}"));
+    if let Some(findings) = truth.get("findings").and_then(Json::as_array) {
+        let mut want: Vec<String> = findings
+            .iter()
+            .filter_map(|f| f.as_str().map(str::to_string))
+            .collect();
+        let mut got: Vec<String> = diagnostics
+            .iter()
+            .map(|d| format!("{}@{}", d.rule, d.cell.as_deref().unwrap_or("")))
+            .collect();
+        want.sort();
+        got.sort();
+        if got != want {
+            err(format!(
+                "findings: got {got:?}, want {want:?} ({:?})",
+                diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>()
+            ));
+        }
+    }
     if got.len() != want.len() {
         err(format!(
             "{} tables found, {} expected; findings: {:?}",
