@@ -45,7 +45,11 @@ const LABEL_CHARS: usize = 14;
 ///
 /// Each line is one rule; the first that matches wins. Add a line to teach a wording.
 fn field_role(core: &str) -> Option<Field> {
-    let has = |terms: &[&str]| terms.iter().any(|t| core.contains(t));
+    if !label_like(core) {
+        return None;
+    }
+    let terms = Terms::of(core);
+    let has = |list: &[&str]| terms.has(list);
     if !label_like(core) || has(&["指标", "负责人", "电话", "日期", "时间"]) {
         return None;
     }
@@ -97,7 +101,11 @@ fn field_role(core: &str) -> Option<Field> {
 
 /// The source of money a standalone amount label names, if it is one.
 fn fund_role(core: &str) -> Option<Fund> {
-    let has = |terms: &[&str]| terms.iter().any(|t| core.contains(t));
+    if !label_like(core) {
+        return None;
+    }
+    let terms = Terms::of(core);
+    let has = |list: &[&str]| terms.has(list);
     if !label_like(core)
         || !has(&[
             "资金", "金额", "预算", "拨款", "经费", "总额", "合计", "总计", "收入", "结转", "自筹",
@@ -194,6 +202,33 @@ pub fn looks_like_label(text: &str) -> bool {
             ]
             .iter()
             .any(|w| core.ends_with(w)))
+}
+
+/// A label's text with the characters it holds, so a list of key terms is searched
+/// only for the terms whose first character is there: most cells hold none, and
+/// every cell of a sheet is asked.
+struct Terms<'a> {
+    text: &'a str,
+    chars: Vec<char>,
+}
+
+impl<'a> Terms<'a> {
+    fn of(text: &'a str) -> Terms<'a> {
+        let mut chars: Vec<char> = text.chars().collect();
+        chars.sort_unstable();
+        chars.dedup();
+        Terms { text, chars }
+    }
+
+    /// True when the text contains one of `list`.
+    fn has(&self, list: &[&str]) -> bool {
+        list.iter().any(|t| {
+            t.chars()
+                .next()
+                .is_some_and(|c| self.chars.binary_search(&c).is_ok())
+                && self.text.contains(t)
+        })
+    }
 }
 
 /// A folded label without its parenthesised parts: 项目名称(全称) is 项目名称.
@@ -302,10 +337,11 @@ pub enum Column {
 /// `key` is the folded header, `core` the same without parentheses.
 fn column_role(key: &str) -> Option<Column> {
     let core = core_of(key);
-    let has = |terms: &[&str]| terms.iter().any(|t| core.contains(t));
     if core.chars().count() > 16 || core.is_empty() {
         return None;
     }
+    let terms = Terms::of(&core);
+    let has = |list: &[&str]| terms.has(list);
     let role = if has(&["一级"]) && has(&["指标"]) {
         Column::Level1
     } else if has(&["二级"]) && has(&["指标"]) {
