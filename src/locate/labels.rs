@@ -562,10 +562,19 @@ fn classify_key(text: &str, key: &str) -> Option<Class> {
     }
     let core = core_of(head_bare);
     if let Some(field) = field_role(&core) {
-        return Some(Class::Field {
-            field,
-            inline: inline_value(text),
+        // 填报单位：（盖章）    单位：万元 — a stamp's place, then the unit line.
+        let unit_after = key
+            .rsplit_once("单位:")
+            .filter(|(before, _)| before.len() > "单位".len())
+            .and_then(|(_, u)| Unit::parse(u));
+        let inline = inline_value(text).filter(|v| {
+            let k = label_key(v);
+            !(k.starts_with("(盖章)") || k.starts_with("(公章)") || k.starts_with("单位:"))
         });
+        if let (Some(u), None) = (unit_after, &inline) {
+            return Some(Class::UnitLine(u));
+        }
+        return Some(Class::Field { field, inline });
     }
     if let Some(fund) = fund_role(&core) {
         let amount = body
