@@ -50,6 +50,9 @@ pub struct Project {
     /// The 实施期 (multi-year) goal, where the table gives one beside the annual goal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal_period: Option<String>,
+    /// 实际完成情况 of the goal, in a 自评表.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goal_actual: Option<String>,
     pub indicators: Vec<Indicator>,
     /// The A1 cell of each header field, by field name (`department` → `C5`).
     pub cells: IndexMap<String, String>,

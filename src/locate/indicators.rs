@@ -34,7 +34,11 @@ impl TableBuilder<'_> {
             let l2 = read(Column::Level2);
             let name = read(Column::Name);
             let value_cell = read(Column::Value);
-            if name.is_none() && value_cell.is_none() {
+            // A form's placeholder row (指标2, ……) with nothing filled in is no indicator.
+            let placeholder = name.as_ref().is_some_and(|(t, _)| is_placeholder_name(t))
+                && value_cell.is_none()
+                && read(Column::Actual).is_none();
+            if placeholder || (name.is_none() && value_cell.is_none()) {
                 // A row of 一级/二级 alone starts a run without an indicator of its own.
                 if let Some((t, at)) = &l1 {
                     level1 = (squeeze(t), Some(*at));
@@ -292,4 +296,13 @@ fn squeeze(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     squeeze_into(s, &mut out);
     out
+}
+
+/// The names a blank form prints for rows to fill in: 指标1, 指标2, ……, ….
+fn is_placeholder_name(name: &str) -> bool {
+    let t: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    let rest = t.strip_prefix("指标").unwrap_or(&t);
+    rest.chars()
+        .all(|c| c.is_ascii_digit() || "…….。·".contains(c) || "一二三四五六七八九十".contains(c))
+        || t.chars().all(|c| "…….。·".contains(c))
 }

@@ -19,6 +19,10 @@ pub enum Field {
     Goal,
     /// 实施期 (multi-year) goal, beside the annual one.
     GoalPeriod,
+    /// 预期目标: a 自评表's sub-header for the goal, its value below it.
+    GoalExpected,
+    /// 实际完成情况 beside 预期目标 in a 自评表, its value below it.
+    GoalActual,
 }
 
 impl Field {
@@ -32,6 +36,8 @@ impl Field {
             Field::BudgetUnit => "budget_unit",
             Field::Goal => "goal",
             Field::GoalPeriod => "goal_period",
+            Field::GoalExpected => "goal",
+            Field::GoalActual => "goal_actual",
         }
     }
 }
@@ -52,6 +58,12 @@ fn field_role(core: &str) -> Option<Field> {
     let has = |list: &[&str]| terms.has(list);
     if !label_like(core) || has(&["指标", "负责人", "电话", "日期", "时间"]) {
         return None;
+    }
+    if core == "预期目标" || core == "年度预期目标" {
+        return Some(Field::GoalExpected);
+    }
+    if core == "实际完成情况" || core == "全年实际完成情况" {
+        return Some(Field::GoalActual);
     }
     if has(&["目标"]) {
         // 目标1：… and 目标一：… are a goal's parts, not its label.
@@ -444,6 +456,10 @@ pub enum Class {
     UnitLine(Unit),
     /// `附表7` and the like.
     Attachment,
+    /// `(2025年度)` under a title that names no year.
+    YearLine(u16),
+    /// 总分 (or 合计) closing a 自评表's grid.
+    Total,
     /// 单位负责人： 填表人： … below the table, or a 注：/说明： note.
     Footer,
 }
@@ -485,7 +501,10 @@ fn may_be_label(text: &str) -> bool {
         return true;
     }
     let first = text.chars().find(|c| !c.is_whitespace() && *c != '*');
-    first.is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) || text.contains("绩效")
+    first.is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        || text.contains("绩效")
+        // (2025年度) and -1-: a year line and a page number.
+        || (text.len() <= 24 && (text.contains('年') || text.trim_start().starts_with('-')))
 }
 
 /// Classifies a text cell; `None` for content.
@@ -549,6 +568,18 @@ fn classify_key(text: &str, key: &str) -> Option<Class> {
     }
     if is_attachment(key) {
         return Some(Class::Attachment);
+    }
+    if let Some(y) = year_line(key) {
+        return Some(Class::YearLine(y));
+    }
+    if ["总分", "合计", "总计", "合计得分", "总得分"].contains(&key) {
+        return Some(Class::Total);
+    }
+    // A page number (-1-, 第1页) ends a printed page.
+    let digits = key.trim_matches(['-', '第', '页', '共', '/']);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && digits.len() < key.len()
+    {
+        return Some(Class::Footer);
     }
     if FOOTERS.iter().any(|f| key.starts_with(f))
         || ["注:", "说明:", "备注:", "填报说明"]
@@ -718,6 +749,14 @@ pub fn split_code(text: &str) -> Option<(&str, &str)> {
         '-', '_', ' ', '\u{3000}', '－', '—', ']', '】', ')', '）', ':', '：', '.', '、',
     ]);
     (!rest.is_empty()).then_some((code, rest))
+}
+
+/// `(2025年度)`, `2019年度)`, `2024年`: a line that gives only the year.
+fn year_line(key: &str) -> Option<u16> {
+    let k = key.trim_start_matches('(').trim_end_matches(')');
+    let k = k.strip_suffix("年度").or_else(|| k.strip_suffix('年'))?;
+    let y: u16 = k.parse().ok().filter(|_| k.len() == 4)?;
+    (1990..=2100).contains(&y).then_some(y)
 }
 
 /// The budget year in a title: 黔南州2024年… gives 2024.

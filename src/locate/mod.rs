@@ -223,9 +223,13 @@ fn grid_end(grid: &Grid, classes: &Classes, head: &GridHead, next_head: Option<u
                 .iter()
                 .filter(|(c, _)| in_band(c))
                 .any(|(c, _)| match classes.get(&(r, *c)) {
-                    Some(Class::Title | Class::Footer | Class::Attachment | Class::UnitLine(_)) => {
-                        true
-                    }
+                    Some(
+                        Class::Title
+                        | Class::Footer
+                        | Class::Attachment
+                        | Class::UnitLine(_)
+                        | Class::Total,
+                    ) => true,
                     Some(_) => *c < name_col && head.fields.is_empty(),
                     None => false,
                 });
@@ -313,11 +317,14 @@ impl TableBuilder<'_> {
             Class::UnitLine(u) => h.unit = h.unit.or(Some(*u)),
             Class::FundsBlock { unit: u } => h.unit = h.unit.or(*u),
             Class::Field { field, inline } => {
-                if p.cells.contains_key(field.key()) && *field != Field::BudgetUnit {
+                if field_value(p, *field).is_some() {
                     return;
                 }
+                // 预期目标 and 实际完成情况 head columns: their values stand below.
+                let below = matches!(field, Field::GoalExpected | Field::GoalActual);
                 let found = match inline {
                     Some(text) => Some((text.clone(), at)),
+                    None if below => self.value_below(r, c),
                     None => self
                         .value_beside(r, c, false)
                         .map(|(v, at)| (clean(&v.text()).to_string(), at)),
@@ -359,7 +366,13 @@ impl TableBuilder<'_> {
                     }
                 }
             }
-            Class::Attachment | Class::Footer => {}
+            Class::YearLine(y) => {
+                if p.year.is_none() {
+                    p.year = Some(*y);
+                    p.cells.insert("year".into(), a1(r, c));
+                }
+            }
+            Class::Attachment | Class::Footer | Class::Total => {}
         }
     }
 
@@ -413,6 +426,14 @@ impl TableBuilder<'_> {
             Some((v, at)) if !self.is_label(at.0, at.1) => Some((v, at)),
             _ => None,
         }
+    }
+
+    /// The text under a column label (and its merge), if any.
+    fn value_below(&self, row: u32, col: u32) -> Option<(String, (u32, u32))> {
+        let below = self.grid.merge_at(row, col).map_or(row, |m| m.last_row) + 1;
+        let (v, at) = self.grid.shown(below, col)?;
+        let t = clean(&v.text()).to_string();
+        (!t.is_empty() && !self.is_label(at.0, at.1)).then_some((t, at))
     }
 
     /// The A1 name of the cell right of a label (and of its merge).
@@ -522,10 +543,25 @@ fn set_field(p: &mut Project, field: Field, text: String, source: &mut Source) {
         Field::Level2Project => &mut p.level2_project,
         Field::Department | Field::BudgetUnit => &mut p.department,
         Field::Implementer => &mut p.implementer,
-        Field::Goal => &mut p.goal,
+        Field::Goal | Field::GoalExpected => &mut p.goal,
         Field::GoalPeriod => &mut p.goal_period,
+        Field::GoalActual => &mut p.goal_actual,
     };
     *slot = Some(text);
+}
+
+/// The value a field already has in `p`.
+fn field_value(p: &Project, field: Field) -> Option<&String> {
+    match field {
+        Field::Level1Project => p.level1_project.as_ref(),
+        Field::Level2Project => p.level2_project.as_ref(),
+        Field::Department => p.department.as_ref(),
+        Field::Implementer => p.implementer.as_ref(),
+        Field::BudgetUnit => None,
+        Field::Goal | Field::GoalExpected => p.goal.as_ref(),
+        Field::GoalPeriod => p.goal_period.as_ref(),
+        Field::GoalActual => p.goal_actual.as_ref(),
+    }
 }
 
 fn funds_in_wan(
