@@ -300,9 +300,27 @@ fn squeeze(s: &str) -> String {
 
 /// The names a blank form prints for rows to fill in: 指标1, 指标2, ……, ….
 fn is_placeholder_name(name: &str) -> bool {
-    let t: String = name.chars().filter(|c| !c.is_whitespace()).collect();
-    let rest = t.strip_prefix("指标").unwrap_or(&t);
-    rest.chars()
-        .all(|c| c.is_ascii_digit() || "…….。·".contains(c) || "一二三四五六七八九十".contains(c))
-        || t.chars().all(|c| "…….。·".contains(c))
+    let dots = |c: char| c.is_whitespace() || "…….。·".contains(c);
+    let t = name.trim();
+    let rest = t.strip_prefix("指标").unwrap_or(t);
+    (rest.len() < t.len() || !rest.is_empty())
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || dots(c) || "一二三四五六七八九十".contains(c))
+        && (rest.len() < t.len() || rest.chars().all(dots))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_placeholder_name;
+
+    #[test]
+    fn placeholder_names() {
+        for t in ["指标", "指标2", "指标1", "……", "…", "指标三"] {
+            assert!(is_placeholder_name(t), "{t}");
+        }
+        for t in ["1", "指标1工程完工率", "市民满意度", "指标值"] {
+            assert!(!is_placeholder_name(t), "{t}");
+        }
+    }
 }

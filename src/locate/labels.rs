@@ -221,26 +221,26 @@ pub fn looks_like_label(text: &str) -> bool {
 /// every cell of a sheet is asked.
 struct Terms<'a> {
     text: &'a str,
-    chars: Vec<char>,
+    /// One bit per character present, by its code point modulo 128.
+    mask: u128,
 }
 
 impl<'a> Terms<'a> {
     fn of(text: &'a str) -> Terms<'a> {
-        let mut chars: Vec<char> = text.chars().collect();
-        chars.sort_unstable();
-        chars.dedup();
-        Terms { text, chars }
+        let mask = text.chars().fold(0u128, |m, c| m | bit(c));
+        Terms { text, mask }
     }
 
     /// True when the text contains one of `list`.
     fn has(&self, list: &[&str]) -> bool {
         list.iter().any(|t| {
-            t.chars()
-                .next()
-                .is_some_and(|c| self.chars.binary_search(&c).is_ok())
-                && self.text.contains(t)
+            t.chars().next().is_some_and(|c| self.mask & bit(c) != 0) && self.text.contains(t)
         })
     }
+}
+
+fn bit(c: char) -> u128 {
+    1u128 << (u32::from(c) % 128)
 }
 
 /// A folded label without its parenthesised parts: 项目名称(全称) is 项目名称.
@@ -479,7 +479,7 @@ const PREFIX: usize = 24;
 /// Classifies a text cell (`None` for content) and matches it as a grid header, with
 /// one folding of its text.
 pub fn analyze(text: &str) -> (Option<Class>, Option<Column>) {
-    if !may_be_label(text) {
+    if !may_be_label(text) || content_by_length(text) {
         return (None, None);
     }
     if text.len() > 3 * 24 {
@@ -491,6 +491,33 @@ pub fn analyze(text: &str) -> (Option<Class>, Option<Column>) {
         return (None, column);
     }
     (classify_key(text, &key), column)
+}
+
+/// Longer than any label, with no `label：` at its start, no title's 绩效 and no funds
+/// sentence: content (an indicator's name, a goal, a qualitative value), known without
+/// folding it.
+fn content_by_length(text: &str) -> bool {
+    const LONGEST: usize = 20;
+    const START: usize = 16;
+    let mut count = 0;
+    let mut start_end = text.len();
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if count == START {
+            start_end = i;
+        }
+        count += 1;
+        if count > LONGEST {
+            let start = &text[..start_end];
+            return !(start.contains([':', '：'])
+                || start.contains("资金")
+                || start.contains("拨款")
+                || text.contains("绩效"));
+        }
+    }
+    false
 }
 
 /// A quick, exact test that a cell cannot be a label, before folding it: every label
