@@ -189,6 +189,11 @@ pub struct ExtractArgs {
     /// 覆盖已存在的输出文件。
     #[arg(long)]
     pub force: bool,
+
+    /// CSV 中的文本原样写出。默认在以 = + - @ 制表符或回车开头的文本前加 '，
+    /// 防止 Excel/WPS 打开时把它当作公式执行（CSV 注入）。
+    #[arg(long)]
+    pub csv_raw: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

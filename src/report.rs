@@ -119,7 +119,8 @@ impl<W: Write> JsonDocument<W> {
 }
 
 /// Writes one row per indicator with its project's columns repeated (a project without
-/// indicators still gets one row), UTF-8 with a BOM so Excel shows the Chinese.
+/// indicators still gets one row), UTF-8 with a BOM so Excel shows the Chinese, text
+/// neutralised against formulas ([`neutralise`]).
 ///
 /// # Errors
 /// When `out` fails.
@@ -134,7 +135,7 @@ pub fn write_csv(projects: &[Project], out: impl Write) -> io::Result<()> {
 fn write_csv_records(projects: &[Project], out: impl Write) -> csv::Result<()> {
     let mut out = out;
     write_csv_header(&mut out)?;
-    out.write_all(&csv_rows(projects)?)?;
+    out.write_all(&csv_rows(projects, true)?)?;
     Ok(())
 }
 
@@ -151,17 +152,26 @@ pub fn write_csv_header(out: &mut impl Write) -> csv::Result<()> {
 }
 
 /// The CSV rows of some projects, to follow the header (made in a worker thread).
+/// With `safe`, text that a spreadsheet would run as a formula is neutralised
+/// ([`neutralise`]); amounts and numbers are written as they are.
 ///
 /// # Errors
 /// Never in practice: the rows are written to memory.
-pub fn csv_rows(projects: &[Project]) -> csv::Result<Vec<u8>> {
+pub fn csv_rows(projects: &[Project], safe: bool) -> csv::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let s = |o: &Option<String>| o.clone().unwrap_or_default();
+    let t = |text: &str| {
+        if safe {
+            neutralise(text)
+        } else {
+            text.to_string()
+        }
+    };
+    let s = |o: &Option<String>| t(o.as_deref().unwrap_or_default());
     let d = |o: &Option<rust_decimal::Decimal>| o.map(|d| d.to_string()).unwrap_or_default();
     for p in projects {
         let head = [
-            p.source.file.clone(),
-            p.source.sheet.clone(),
+            t(&p.source.file),
+            t(&p.source.sheet),
             p.source.range.clone(),
             s(&p.title),
             s(&p.level1_project),
@@ -181,14 +191,11 @@ pub fn csv_rows(projects: &[Project]) -> csv::Result<Vec<u8>> {
         for i in &p.indicators {
             let mut row = head.to_vec();
             row.extend([
-                i.level1.clone(),
-                i.level2.clone(),
-                i.name.clone(),
-                i.value.text.clone(),
-                i.value
-                    .op
-                    .map(|o| o.as_str().to_string())
-                    .unwrap_or_default(),
+                t(&i.level1),
+                t(&i.level2),
+                t(&i.name),
+                t(&i.value.text),
+                t(i.value.op.map(|o| o.as_str()).unwrap_or_default()),
                 d(&i.value.number),
                 s(&i.value.unit),
                 s(&i.note),
@@ -200,9 +207,30 @@ pub fn csv_rows(projects: &[Project]) -> csv::Result<Vec<u8>> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
+/// A text cell as a spreadsheet must not run it: text starting with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return gets a leading `'` (OWASP, CSV injection), so Excel and
+/// WPS show it as text.
+pub fn neutralise(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_text_is_never_a_formula() {
+        for lead in ["=", "+", "-", "@", "\t", "\r"] {
+            let text = format!("{lead}HYPERLINK(\"http://x\",\"点此\")");
+            assert_eq!(neutralise(&text), format!("'{text}"));
+        }
+        assert_eq!(neutralise("有所提高"), "有所提高");
+        assert_eq!(neutralise("≥90%"), "≥90%");
+    }
     use crate::model::{Severity, Source};
 
     /// The streamed document is the one serde would write of the whole extraction.

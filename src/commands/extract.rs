@@ -76,7 +76,7 @@ pub fn run(args: &ExtractArgs, limits: &crate::read::Limits) -> anyhow::Result<i
                     &walked.files,
                     limits,
                     |_| bar.inc(1),
-                    |projects, d| (report::csv_rows(&projects), d),
+                    |projects, d| (report::csv_rows(&projects, !args.csv_raw), d),
                     |(rows, d)| {
                         if let Err(e) = rows
                             .map_err(io::Error::other)

@@ -128,6 +128,7 @@ impl SheetNames {
 }
 
 /// File names safe on every file system: no `/ \ : * ? " < > |` or control characters,
+/// no formula punctuation (`= ( ) ,`, a leading `+ - @`),
 /// no reserved Windows names, at most 80 characters, unique (collisions numbered).
 #[derive(Default)]
 pub struct FileNames {
@@ -142,14 +143,18 @@ impl FileNames {
         let clean: String = wanted
             .chars()
             .map(|c| {
-                if "/\\:*?\"<>|".contains(c) || c.is_control() {
+                // The file system's forbidden characters, and a formula's punctuation
+                // (a name like =HYPERLINK("…") must not carry it into a file name).
+                if "/\\:*?\"<>|=(),".contains(c) || c.is_control() {
                     '_'
                 } else {
                     c
                 }
             })
             .collect();
-        let clean = clean.trim_matches(|c: char| c == '.' || c.is_whitespace());
+        let clean = clean
+            .trim_matches(|c: char| c == '.' || c.is_whitespace())
+            .trim_start_matches(['+', '-', '@', '_']);
         let mut base: String = if clean.is_empty() {
             "项目".into()
         } else {

@@ -350,3 +350,65 @@ fn the_official_writer_is_deterministic() {
         samples::official_workbook(&seed, false)
     );
 }
+
+/// A project or indicator name that a spreadsheet would run as a formula is written to
+/// CSV as text (a leading '), amounts as numbers; `--csv-raw` keeps the bytes.
+#[test]
+fn csv_text_cannot_run_as_a_formula() {
+    let dir = Workdir::new();
+    let mut seed = samples::seed();
+    seed.truncate(1);
+    let evil = "=HYPERLINK(\"http://example.invalid\",\"点此\")";
+    seed[0].level2_project = Some(evil.into());
+    for (i, lead) in ["@", "+", "-", "="].iter().enumerate() {
+        seed[0].indicators[i].name = format!("{lead}SUM(1,2)");
+    }
+    dir.write("evil.xlsx", &samples::official_workbook(&seed, false));
+    let read = |args: &[&str]| {
+        let out = dir.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let bytes = out.stdout;
+        let mut r = csv::Reader::from_reader(&bytes[3..]);
+        r.records().map(Result::unwrap).collect::<Vec<_>>()
+    };
+    let safe = read(&["extract", "evil.xlsx", "--format", "csv"]);
+    assert_eq!(&safe[0][5], format!("'{evil}"));
+    for (i, lead) in ["@", "+", "-", "="].iter().enumerate() {
+        assert_eq!(&safe[i][14], format!("'{lead}SUM(1,2)"));
+    }
+    assert_eq!(&safe[0][8], "24.02", "amounts stay numbers");
+    let raw = read(&["extract", "evil.xlsx", "--format", "csv", "--csv-raw"]);
+    assert_eq!(&raw[0][5], evil);
+    assert_eq!(&raw[1][14], "+SUM(1,2)");
+}
+
+/// `split` names files after projects without a formula's punctuation.
+#[test]
+fn split_file_names_carry_no_formula() {
+    let dir = Workdir::new();
+    let mut seed = samples::seed();
+    seed.truncate(1);
+    seed[0].department = Some("=HYPERLINK(\"http://example.invalid\",\"点此\")".into());
+    dir.write("evil.xlsx", &samples::official_workbook(&seed, false));
+    let out = dir.run(&["split", "evil.xlsx", "-o", "out"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(names.len(), 1);
+    assert!(
+        !names[0].contains(['=', '(', ')', ',', '"']) && names[0].ends_with(".xlsx"),
+        "{names:?}"
+    );
+}
