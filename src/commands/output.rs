@@ -130,9 +130,17 @@ pub fn write_atomically_as(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".jixiao-")
-        .suffix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".jixiao-").suffix(".tmp");
+    // A temporary file is private (0600) and its mode survives the rename: ask for
+    // what a new file gets (0666 less the umask), so colleagues on a shared folder can
+    // open the output.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder
         .tempfile_in(dir)
         .with_context(|| format!("无法在 {} 中创建临时文件", dir.display()))?;
     {

@@ -420,3 +420,33 @@ fn a_department_with_two_thousand_projects_merges() {
     let (back, _) = jixiao::extract_sheets("merged.xlsx", &sheets);
     assert_eq!(back.len(), 2_000);
 }
+
+/// Outputs get the mode a new file gets under the umask (0644 under 022), not the
+/// temporary file's private 0600.
+#[cfg(unix)]
+#[test]
+fn outputs_are_readable_by_colleagues() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Workdir::new();
+    dir.write("in/seed.xlsx", &samples::all()[0].bytes);
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask 022; '{}' merge in -o merged.xlsx && '{}' split in -o parts",
+            env!("CARGO_BIN_EXE_jixiao"),
+            env!("CARGO_BIN_EXE_jixiao")
+        ))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir.path().join("merged.xlsx")), 0o644);
+    for part in std::fs::read_dir(dir.path().join("parts")).unwrap() {
+        assert_eq!(mode(&part.unwrap().path()), 0o644);
+    }
+}
