@@ -2,6 +2,12 @@
 
 use clap::Parser;
 
+/// A line to stderr, ignoring a closed stderr.
+fn say(line: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 fn main() {
     // A parser's panic on a damaged file is caught and reported as a finding about that
     // file; the default hook would also print a Rust backtrace notice users cannot use.
@@ -16,7 +22,9 @@ fn main() {
                 .map(String::as_str)
                 .or_else(|| payload.downcast_ref::<&str>().copied())
                 .unwrap_or("未知");
-            eprintln!("内部错误：{what}（这是 jixiao 的缺陷，请将命令和输入文件报告给开发者）");
+            say(format_args!(
+                "内部错误：{what}（这是 jixiao 的缺陷，请将命令和输入文件报告给开发者）"
+            ));
             jixiao::commands::EXIT_FAILURE
         }
         Ok(Err(err)) => {
@@ -27,9 +35,9 @@ fn main() {
             }) {
                 std::process::exit(jixiao::commands::EXIT_OK);
             }
-            eprintln!("错误：{err}");
+            say(format_args!("错误：{err}"));
             for cause in err.chain().skip(1) {
-                eprintln!("原因：{cause}");
+                say(format_args!("原因：{cause}"));
             }
             jixiao::commands::EXIT_FAILURE
         }

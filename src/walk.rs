@@ -55,7 +55,7 @@ pub fn inputs(paths: &[PathBuf]) -> Walked {
         }
     }
     for skipped in &walked.skipped {
-        eprintln!("跳过非电子表格文件：{}", skipped.display());
+        note!("跳过非电子表格文件：{}", skipped.display());
     }
     walked
 }

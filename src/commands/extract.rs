@@ -20,14 +20,14 @@ pub fn run(args: &ExtractArgs, limits: &crate::read::Limits) -> anyhow::Result<i
     let bar = progress_bar(walked.files.len());
     let mut diagnostics: Vec<Diagnostic> = walked.diagnostics.clone();
     for d in &diagnostics {
-        eprintln!("{}", report::concise(d));
+        note!("{}", report::concise(d));
     }
     output.write(|w| {
         // A concrete buffer in front of the `dyn Write`: many small writes, inlined.
         let mut w = io::BufWriter::with_capacity(1 << 16, w);
         let mut kept = |file_diagnostics: Vec<Diagnostic>| {
             for d in &file_diagnostics {
-                bar.suspend(|| eprintln!("{}", report::concise(d)));
+                bar.suspend(|| note!("{}", report::concise(d)));
             }
             diagnostics.extend(file_diagnostics);
         };

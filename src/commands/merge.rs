@@ -26,14 +26,14 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     let (files, extraction) = read_inputs(walked, limits);
     let diagnostics = validate::check(&extraction, &config);
     for d in &diagnostics {
-        eprintln!("{}", report::concise(d));
+        note!("{}", report::concise(d));
     }
     let layout = Layout::new(&template, &parts);
     let bytes = write::merged_workbook(&extraction.projects, &diagnostics, &layout)
         .context("生成汇总工作簿失败")?;
     output.write(|w| w.write_all(&bytes))?;
     let total = crate::aggregate::grand_total(&extraction.projects);
-    eprintln!(
+    note!(
         "已汇总 {files} 个文件、{} 个项目，年度资金总额 {} 万元：{}",
         total.projects,
         crate::value::money(total.total),

@@ -20,7 +20,7 @@ pub fn run(args: &SplitArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     let (template, parts) = layout_parts(&args.layout)?;
     let (_, extraction) = read_inputs(walked, limits);
     for d in &extraction.diagnostics {
-        eprintln!("{}", report::concise(d));
+        note!("{}", report::concise(d));
     }
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("无法创建目录 {}", args.output.display()))?;
@@ -56,7 +56,7 @@ pub fn run(args: &SplitArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
                 w.write_all(&bytes)
             })
         })?;
-    eprintln!(
+    note!(
         "已写出 {} 个工作簿到 {}",
         targets.len(),
         args.output.display()

@@ -15,6 +15,6 @@ pub fn run(args: &TemplateArgs) -> anyhow::Result<i32> {
     let (template, parts) = layout_parts(&args.layout)?;
     let bytes = form::blank_form(&Layout::new(&template, &parts)).context("生成模板失败")?;
     output.write(|w| w.write_all(&bytes))?;
-    eprintln!("已写出空白模板：{}", args.output.display());
+    note!("已写出空白模板：{}", args.output.display());
     Ok(EXIT_OK)
 }

@@ -450,3 +450,36 @@ fn outputs_are_readable_by_colleagues() {
         assert_eq!(mode(&part.unwrap().path()), 0o644);
     }
 }
+
+/// `jixiao merge … 2>&1 | head -1`: a closed stderr ends nothing early; the workbook
+/// is written whole and the status is the run's own.
+#[test]
+fn a_closed_pipe_costs_no_output() {
+    let dir = Workdir::new();
+    dir.copy_samples();
+    for cmd in [
+        vec!["merge", "samples", "-o", "merged.xlsx"],
+        vec!["split", "samples", "-o", "parts"],
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(&cmd)
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before anything is printed, as `head` does.
+        drop(child.stderr.take());
+        drop(child.stdout.take());
+        let status = child.wait().unwrap();
+        assert_eq!(
+            status.code(),
+            Some(1),
+            "{cmd:?}: findings of severity error"
+        );
+    }
+    let merged = jixiao::read::read_path(&dir.path().join("merged.xlsx"), &Default::default())
+        .expect("the merged workbook is whole");
+    assert!(merged.iter().any(|s| s.name == "汇总"));
+    assert!(std::fs::read_dir(dir.path().join("parts")).unwrap().count() > 4);
+}
