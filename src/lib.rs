@@ -103,12 +103,42 @@ pub fn for_each_file<T: Send>(
         let results: Vec<T> = batch
             .par_iter()
             .map(|input| {
-                let (projects, diagnostics) = extract_file(&input.path, &input.display, limits);
+                let (projects, diagnostics) = extract_input(input, limits);
                 progress(&input.path);
                 map(projects, diagnostics)
             })
             .collect();
         results.into_iter().for_each(&mut each);
+    }
+}
+
+/// Reads one input: as [`extract_file`], except that a workbook jixiao wrote itself
+/// (汇总, a split project) found while walking a folder is left out with a warning, so
+/// a second run over the same inbox does not count it twice.
+pub fn extract_input(input: &Input, limits: &Limits) -> (Vec<Project>, Vec<Diagnostic>) {
+    if !input.walked {
+        return extract_file(&input.path, &input.display, limits);
+    }
+    match read::read_walked(&input.path, limits) {
+        Ok(sheets) => extract_sheets(&input.display, &sheets),
+        Err(e @ read::ReadError::OwnOutput(_)) => (
+            Vec::new(),
+            vec![Diagnostic::file(
+                Severity::Warning,
+                "own-output",
+                &input.display,
+                e.to_string(),
+            )],
+        ),
+        Err(e) => (
+            Vec::new(),
+            vec![Diagnostic::file(
+                Severity::Error,
+                "unreadable-file",
+                &input.display,
+                e.to_string(),
+            )],
+        ),
     }
 }
 

@@ -9,6 +9,8 @@ use crate::model::{Diagnostic, Severity};
 pub struct Input {
     pub path: PathBuf,
     pub display: String,
+    /// Found while walking a folder (not named on the command line).
+    pub walked: bool,
 }
 
 /// The workbooks named or found under the paths, and what was refused on the way.
@@ -36,31 +38,68 @@ const SPREADSHEET_EXTENSIONS: &[&str] = &[
 /// Expands `paths`: files as given, directories recursively with entries sorted by name.
 pub fn inputs(paths: &[PathBuf]) -> Walked {
     let mut walked = Walked::default();
+    let mut seen = Seen::default();
     for path in paths {
-        if path.is_dir() {
-            walk_dir(path, &mut walked);
-        } else if path.exists() {
-            walked.files.push(Input {
-                path: path.clone(),
-                display: path.display().to_string(),
-            });
-        } else {
-            let display = path.display().to_string();
-            walked.diagnostics.push(Diagnostic::file(
+        let display = path.display().to_string();
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => walk_dir(path, &mut walked, &mut seen),
+            Ok(m) if m.is_file() => {
+                seen.files.extend(std::fs::canonicalize(path));
+                walked.files.push(Input {
+                    path: path.clone(),
+                    display,
+                    walked: false,
+                });
+            }
+            Ok(_) => walked.diagnostics.push(Diagnostic::file(
+                Severity::Error,
+                "unreadable-file",
+                &display,
+                "不是普通文件（管道、设备或套接字），未读取",
+            )),
+            Err(_) => walked.diagnostics.push(Diagnostic::file(
                 Severity::Error,
                 "unreadable-file",
                 &display,
                 "文件不存在",
-            ));
+            )),
         }
     }
     for skipped in &walked.skipped {
         note!("跳过非电子表格文件：{}", skipped.display());
     }
+    for special in &seen.special {
+        note!(
+            "跳过非普通文件（管道、设备或套接字）：{}",
+            special.display()
+        );
+    }
+    for link in &seen.repeated {
+        note!(
+            "跳过已读过的目录或文件（链接指向同一处）：{}",
+            link.display()
+        );
+    }
     walked
 }
 
-fn walk_dir(dir: &Path, walked: &mut Walked) {
+/// What a walk has been through, by canonical path: a link back up the tree (a loop)
+/// or a second link to one file is not read twice.
+#[derive(Default)]
+struct Seen {
+    dirs: std::collections::HashSet<PathBuf>,
+    files: std::collections::HashSet<PathBuf>,
+    special: Vec<PathBuf>,
+    repeated: Vec<PathBuf>,
+}
+
+fn walk_dir(dir: &Path, walked: &mut Walked, seen: &mut Seen) {
+    if let Ok(canonical) = std::fs::canonicalize(dir)
+        && !seen.dirs.insert(canonical)
+    {
+        seen.repeated.push(dir.to_path_buf());
+        return;
+    }
     let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
         Err(e) => {
@@ -84,12 +123,27 @@ fn walk_dir(dir: &Path, walked: &mut Walked) {
         if name.starts_with('.') || name.starts_with("~$") {
             continue;
         }
-        if path.is_dir() {
-            walk_dir(&path, walked);
+        let Ok(meta) = std::fs::metadata(&path) else {
+            // A dangling link: nothing to read.
+            walked.skipped.push(path);
+            continue;
+        };
+        if meta.is_dir() {
+            walk_dir(&path, walked, seen);
+        } else if !meta.is_file() {
+            // A FIFO, socket or device would block or never end.
+            seen.special.push(path);
         } else if is_spreadsheet_name(&path) {
+            if let Ok(canonical) = std::fs::canonicalize(&path)
+                && !seen.files.insert(canonical)
+            {
+                seen.repeated.push(path);
+                continue;
+            }
             walked.files.push(Input {
                 display: path.display().to_string(),
                 path,
+                walked: true,
             });
         } else {
             walked.skipped.push(path);

@@ -86,6 +86,12 @@ pub enum ReadError {
     Corrupt(String),
     #[error("文件超出处理上限：{0}")]
     TooLarge(String),
+    /// A workbook jixiao itself wrote (merge or split) and no one has changed since,
+    /// found while walking a folder.
+    #[error(
+        "这是 jixiao 写出的{0}工作簿，未计入，以免重复汇总（如确需读取，请在命令行中直接指定该文件）"
+    )]
+    OwnOutput(&'static str),
 }
 
 /// Reads every sheet of the workbook at `path`.
@@ -94,16 +100,79 @@ pub enum ReadError {
 /// [`ReadError`] when the file cannot be opened, is empty, encrypted, not a
 /// spreadsheet or damaged.
 pub fn read_path(path: &Path, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
-    let size = std::fs::metadata(path)?.len();
-    if size > limits.max_file_bytes {
-        return Err(ReadError::TooLarge(format!(
+    let bytes = read_bounded(path, limits)?;
+    read_bytes_with(&bytes, limits)
+}
+
+/// The bytes of `path`, never more than `max_file_bytes`, whatever the file system says
+/// of its size (a device, a FIFO or a growing file is read through the same limit).
+fn read_bounded(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let declared = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let too_large = |size: u64| {
+        ReadError::TooLarge(format!(
             "文件大小 {} MB，超过上限 {} MB（可用 --max-file-mb 调整）",
             size.div_ceil(MIB),
             limits.max_file_bytes / MIB
-        )));
+        ))
+    };
+    if declared > limits.max_file_bytes {
+        return Err(too_large(declared));
     }
-    let bytes = std::fs::read(path)?;
+    let mut bytes = Vec::with_capacity(declared as usize);
+    file.take(limits.max_file_bytes + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// As [`read_path`] for a file found while walking a folder: a workbook jixiao wrote
+/// itself (汇总 or a split project) and nobody has saved since is refused with
+/// [`ReadError::OwnOutput`], so a second run over the same inbox does not count it.
+///
+/// # Errors
+/// As [`read_path`], and [`ReadError::OwnOutput`].
+pub fn read_walked(path: &Path, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    let bytes = read_bounded(path, limits)?;
+    if is_zip(&bytes)
+        && let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes.as_slice()))
+        && let Some(kind) = own_output(&mut zip)
+    {
+        return Err(ReadError::OwnOutput(kind));
+    }
     read_bytes_with(&bytes, limits)
+}
+
+/// What jixiao wrote this workbook as (汇总 or 拆分), when its mark is there and its
+/// document dates are still the ones jixiao writes: a workbook a department opened
+/// and saved again is a submission like any other.
+fn own_output(zip: &mut Zip<'_>) -> Option<&'static str> {
+    use std::io::Read;
+    let mut part = |name: &str| -> Option<String> {
+        let entry = zip.by_name(name).ok()?;
+        let mut text = String::new();
+        entry.take(64 << 10).read_to_string(&mut text).ok()?;
+        Some(text)
+    };
+    let custom = part("docProps/custom.xml")?;
+    let at = custom.find(&format!("name=\"{}\"", crate::write::OUTPUT_PROPERTY))?;
+    let value = custom[at..]
+        .split("<vt:lpwstr>")
+        .nth(1)?
+        .split('<')
+        .next()?;
+    let kind = match value {
+        "merge" => "汇总",
+        "split" => "拆分",
+        _ => return None,
+    };
+    let core = part("docProps/core.xml")?;
+    let untouched = core.contains(">2024-01-01T00:00:00Z</dcterms:modified>")
+        && core.contains("<cp:lastModifiedBy>jixiao</cp:lastModifiedBy>");
+    untouched.then_some(kind)
 }
 
 /// Reads every sheet of a workbook held in memory.

@@ -47,6 +47,11 @@ pub const RULES: &[Rule] = &[
         summary: "资金金额不是数字",
     },
     Rule {
+        id: "own-output",
+        severity: Severity::Warning,
+        summary: "目录中 jixiao 自己写出的汇总或拆分工作簿，未计入",
+    },
+    Rule {
         id: "ignored-cells",
         severity: Severity::Warning,
         summary: "超出列数上限的单元格被忽略",

@@ -16,11 +16,23 @@ pub use official::Layout;
 /// A new workbook whose document properties are fixed, so the same input gives
 /// byte-identical output (rust_xlsxwriter stamps the current time otherwise).
 pub fn new_workbook() -> Workbook {
+    output_workbook(None)
+}
+
+/// The name of the custom document property that marks what jixiao wrote: a later run
+/// over the same folder leaves its own outputs out of the totals.
+pub const OUTPUT_PROPERTY: &str = "jixiao-output";
+
+/// A new workbook; `kind` (merge, split) marks it as jixiao's own output.
+fn output_workbook(kind: Option<&str>) -> Workbook {
     let mut wb = Workbook::new();
     let when = ExcelDateTime::from_ymd(2024, 1, 1).expect("a valid date");
-    let props = DocProperties::new()
+    let mut props = DocProperties::new()
         .set_author("jixiao")
         .set_creation_datetime(&when);
+    if let Some(kind) = kind {
+        props = props.set_custom_property(OUTPUT_PROPERTY, kind);
+    }
     wb.set_properties(&props);
     wb
 }
@@ -35,7 +47,7 @@ pub fn merged_workbook(
     diagnostics: &[Diagnostic],
     l: &Layout<'_>,
 ) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = new_workbook();
+    let mut wb = output_workbook(Some("merge"));
     let mut names = SheetNames::default();
     let ws = wb.add_worksheet().set_name(names.unique("汇总"))?;
     rollup::write_rollup(ws, l.template, projects)?;
@@ -53,7 +65,7 @@ pub fn merged_workbook(
 /// # Errors
 /// When rust_xlsxwriter refuses a cell.
 pub fn project_workbook(p: &Project, l: &Layout<'_>) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = new_workbook();
+    let mut wb = output_workbook(Some("split"));
     let mut names = SheetNames::default();
     let ws = wb
         .add_worksheet()

@@ -455,3 +455,53 @@ fn a_far_cell_in_a_legacy_workbook_is_refused_unread() {
         "单元格分布范围达 16315251 格",
     );
 }
+
+/// Runs jixiao in `dir`, killed after 20 s so a hang fails the test instead of the suite.
+fn run_bounded(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("jixiao {args:?} hung");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    eprintln!("{args:?} took {:?}", start.elapsed());
+    out
+}
+
+/// A FIFO or a device never hangs a batch: skipped with a note in a folder, refused
+/// when named, and reading is bounded by --max-file-mb whatever the file says it holds.
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_never_hang() {
+    let dir = Workdir::new();
+    dir.write("in/seed.xlsx", &crate::samples::all()[0].bytes);
+    let fifo = dir.path().join("in/b.xlsx");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = run_bounded(dir.path(), &["extract", "in", "-o", "out.json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("跳过非普通文件"), "{stderr}");
+    let out = run_bounded(dir.path(), &["extract", "in/b.xlsx"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("不是普通文件"));
+    for device in ["/dev/zero", "/dev/urandom"] {
+        let out = run_bounded(dir.path(), &["extract", device]);
+        assert_eq!(out.status.code(), Some(1), "{device}");
+    }
+}

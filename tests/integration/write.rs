@@ -483,3 +483,73 @@ fn a_closed_pipe_costs_no_output() {
     assert!(merged.iter().any(|s| s.name == "汇总"));
     assert!(std::fs::read_dir(dir.path().join("parts")).unwrap().count() > 4);
 }
+
+fn merged_total(dir: &Workdir, args: &[&str]) -> String {
+    let out = dir.run(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    stderr
+        .lines()
+        .find(|l| l.starts_with("已汇总"))
+        .unwrap_or_else(|| panic!("{stderr}"))
+        .to_string()
+}
+
+/// A link back up the tree is not followed round: the inbox is counted once.
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_counts_once() {
+    let dir = Workdir::new();
+    for s in samples::all()
+        .iter()
+        .filter(|s| s.name.starts_with("one_per_file/"))
+    {
+        dir.write(&format!("inbox/{}", s.name), &s.bytes);
+    }
+    std::fs::create_dir_all(dir.path().join("inbox/a")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("inbox/a/loop")).unwrap();
+    std::os::unix::fs::symlink(
+        "../one_per_file/机关党建工作.xlsx",
+        dir.path().join("inbox/a/link.xlsx"),
+    )
+    .unwrap();
+    let line = merged_total(&dir, &["merge", "inbox", "-o", "m.xlsx"]);
+    assert!(
+        line.contains("4 个文件、4 个项目") && line.contains("86.52"),
+        "{line}"
+    );
+}
+
+/// jixiao's own outputs in the inbox are not read again: a second merge, or a merge
+/// after split into the inbox, still counts each project once.
+#[test]
+fn own_outputs_are_not_counted_again() {
+    let dir = Workdir::new();
+    for s in samples::all()
+        .iter()
+        .filter(|s| s.name.starts_with("one_per_file/"))
+    {
+        dir.write(&format!("inbox/{}", s.name), &s.bytes);
+    }
+    let first = merged_total(&dir, &["merge", "inbox", "-o", "inbox/汇总.xlsx"]);
+    assert!(
+        first.contains("4 个项目") && first.contains("86.52"),
+        "{first}"
+    );
+    let out = dir.run(&["split", "inbox", "-o", "inbox/parts"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = dir.run(&["merge", "inbox", "-o", "inbox/汇总2.xlsx"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("4 个项目") && stderr.contains("86.52"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("warning[own-output]"), "{stderr}");
+    // Named on the command line, an output is read: the user asked for it.
+    let named = dir.run(&["extract", "inbox/汇总.xlsx"]);
+    assert_eq!(named.status.code(), Some(0));
+}
