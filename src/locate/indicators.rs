@@ -188,7 +188,9 @@ impl TableBuilder<'_> {
                 continue;
             };
             let text = clean(&v.text()).to_string();
-            if text.is_empty() {
+            // A subtotal row whose unit cell is merged across the name column names
+            // no project.
+            if text.is_empty() || at.1 != name_col {
                 continue;
             }
             let same = starts
@@ -210,6 +212,24 @@ impl TableBuilder<'_> {
                 }
             )
         };
+        // A row naming a unit but no project (820-马踏镇部门 above its units' projects)
+        // groups the projects below it: the group is the department, the project's
+        // own unit its implementer.
+        let mut groups: HashMap<u32, (String, (u32, u32))> = HashMap::default();
+        let is_unit = |class: &Class| {
+            matches!(
+                class,
+                Class::Field {
+                    field: Field::BudgetUnit,
+                    ..
+                }
+            )
+        };
+        let names_project = |r: u32| {
+            self.grid
+                .shown(r, name_col)
+                .is_some_and(|(v, at)| at.1 == name_col && !clean(&v.text()).is_empty())
+        };
         let mut projects = Vec::new();
         let mut row_iter_from = head.first_data_row;
         for (i, (first, _, _)) in starts.iter().enumerate() {
@@ -225,6 +245,9 @@ impl TableBuilder<'_> {
                     {
                         let t = clean(&v.text()).to_string();
                         if !t.is_empty() {
+                            if is_unit(class) && at.0 == r && !names_project(r) {
+                                groups.insert(*c, (t.clone(), at));
+                            }
                             carried.insert(*c, (t, at));
                         }
                     }
@@ -248,6 +271,12 @@ impl TableBuilder<'_> {
                                 carried.insert(*c, (t.clone(), at));
                             }
                             if *field == Field::BudgetUnit {
+                                match groups.get(c) {
+                                    Some(group) if group.0 != t => {
+                                        h.budget_units.push(group.clone());
+                                    }
+                                    _ => {}
+                                }
                                 h.budget_units.push((t, at));
                             } else if !h.project.cells.contains_key(field.key()) {
                                 h.project.cells.insert(field.key().into(), a1(at.0, at.1));
@@ -298,8 +327,25 @@ fn squeeze(s: &str) -> String {
     out
 }
 
-/// The names a blank form prints for rows to fill in: 指标1, 指标2, ……, ….
+/// The names a blank form prints for rows to fill in: 指标1, 指标2, ……, …, and a
+/// category's own name (质量, 时效指标) on a row left empty.
 fn is_placeholder_name(name: &str) -> bool {
+    let t = name.trim();
+    let bare = t.strip_suffix("指标").unwrap_or(t);
+    if !bare.is_empty()
+        && FRAMEWORK.iter().any(|(one, twos)| {
+            one.strip_suffix("指标") == Some(bare)
+                || twos
+                    .iter()
+                    .any(|two| two.strip_suffix("指标") == Some(bare))
+        })
+    {
+        return true;
+    }
+    form_prompt(name)
+}
+
+fn form_prompt(name: &str) -> bool {
     let dots = |c: char| c.is_whitespace() || "…….。·".contains(c);
     let t = name.trim();
     let rest = t.strip_prefix("指标").unwrap_or(t);

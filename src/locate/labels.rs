@@ -16,6 +16,9 @@ pub enum Field {
     /// 预算单位, 单位名称, 填报单位: the department when the table names no other, else
     /// the implementer.
     BudgetUnit,
+    /// 填报单位, 编制单位: who filled in the form; the department when the table names
+    /// none, never the implementer.
+    FilingUnit,
     Goal,
     /// 实施期 (multi-year) goal, beside the annual one.
     GoalPeriod,
@@ -34,6 +37,7 @@ impl Field {
             Field::Department => "department",
             Field::Implementer => "implementer",
             Field::BudgetUnit => "budget_unit",
+            Field::FilingUnit => "filing_unit",
             Field::Goal => "goal",
             Field::GoalPeriod => "goal_period",
             Field::GoalExpected => "goal",
@@ -62,7 +66,7 @@ fn field_role(core: &str) -> Option<Field> {
     if core == "预期目标" || core == "年度预期目标" {
         return Some(Field::GoalExpected);
     }
-    if core == "实际完成情况" || core == "全年实际完成情况" {
+    if core == "实际完成情况" || (core.ends_with("完成情况") && core.contains("目标")) {
         return Some(Field::GoalActual);
     }
     if has(&["目标"]) {
@@ -98,13 +102,20 @@ fn field_role(core: &str) -> Option<Field> {
         return Some(Field::Department);
     }
     if has(&["单位"]) {
+        if has(&["填报", "编制", "申报", "报送"]) {
+            return Some(Field::FilingUnit);
+        }
         return Some(Field::BudgetUnit);
+    }
+    // 专项资金名称: a special fund's name is the project's.
+    if has(&["专项"]) && has(&["名称"]) {
+        return Some(Field::Level2Project);
     }
     if has(&["项目"]) {
         if has(&["一级", "类别", "类型"]) {
             return Some(Field::Level1Project);
         }
-        if has(&["名称", "二级"]) || core == "项目" || core == "项目支出" {
+        if has(&["名称", "二级"]) {
             return Some(Field::Level2Project);
         }
     }
@@ -348,6 +359,11 @@ pub enum Column {
 /// The column a grid header names, from its key terms; the first rule that matches wins.
 /// `key` is the folded header, `core` the same without parentheses.
 fn column_role(key: &str) -> Option<Column> {
+    // 三级指标(长期) beside 三级指标(年度): the long-term columns are kept as extra
+    // columns, the annual ones are the grid.
+    if ["长期", "中期", "实施期"].iter().any(|w| key.contains(w)) {
+        return None;
+    }
     let core = core_of(key);
     if core.chars().count() > 16 || core.is_empty() {
         return None;
@@ -358,7 +374,10 @@ fn column_role(key: &str) -> Option<Column> {
         Column::Level1
     } else if has(&["二级"]) && has(&["指标"]) {
         Column::Level2
-    } else if has(&["三级"]) || core == "指标名称" || has(&["具体指标", "指标内容", "绩效指标名称"])
+    } else if has(&["三级"])
+        || core == "指标名称"
+        || core == "指标"
+        || has(&["具体指标", "指标内容", "绩效指标名称"])
     {
         Column::Name
     } else if has(&["符号", "运算"]) {
@@ -670,6 +689,11 @@ fn is_attachment(key: &str) -> bool {
 }
 
 fn is_title(key: &str) -> bool {
+    // 部门预算项目绩效目标申报表(2023年度): the year may follow the name.
+    let key = match key.rsplit_once('(') {
+        Some((name, rest)) if rest.ends_with(')') => name,
+        _ => key,
+    };
     key.chars().count() <= 80
         && key.contains("绩效")
         && (key.ends_with('表') || key.ends_with("表)"))
@@ -784,6 +808,28 @@ fn year_line(key: &str) -> Option<u16> {
     let k = k.strip_suffix("年度").or_else(|| k.strip_suffix('年'))?;
     let y: u16 = k.parse().ok().filter(|_| k.len() == 4)?;
     (1990..=2100).contains(&y).then_some(y)
+}
+
+/// The option ticked in a printed list of choices: `1、常年性项目 □ √ 2、延续性项目 □`
+/// gives 常年性项目. `None` when the text is no such list or nothing is ticked.
+pub fn ticked_option(text: &str) -> Option<&str> {
+    const BOX: &[char] = &['□', '☐'];
+    const TICKED: &[char] = &['√', '☑', '✓', '✔', '■', '▣'];
+    if !text.contains(BOX) && !text.contains(['☑', '■', '▣']) {
+        return None;
+    }
+    let tick = text.find(TICKED)?;
+    // The option is the text before the tick, back to the previous option's box.
+    let before = text[..tick].trim_end().trim_end_matches(BOX).trim_end();
+    let start = before.rfind(BOX).map_or(0, |i| i + '□'.len_utf8());
+    let option = before[start..].trim();
+    // Drop the option's number (1、, 2.) and a second tick mark.
+    let option = option
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start_matches(['、', '.', ')', '）', ' '])
+        .trim_end_matches(TICKED)
+        .trim();
+    (!option.is_empty()).then_some(option)
 }
 
 /// The budget year in a title: 黔南州2024年… gives 2024.
@@ -923,6 +969,17 @@ mod tests {
                 unit: Some(Unit::Wan)
             })
         );
+    }
+
+    #[test]
+    fn ticked_options() {
+        assert_eq!(
+            ticked_option("1、常年性项目 □ √ 2、延续性项目 □ 3、一次性项目 □"),
+            Some("常年性项目")
+        );
+        assert_eq!(ticked_option("新增项目□延续项目√"), Some("延续项目"));
+        assert_eq!(ticked_option("1、持续性项目 □ 2、新增性项目 □"), None);
+        assert_eq!(ticked_option("特定目标-原列单位事业发展"), None);
     }
 
     #[test]

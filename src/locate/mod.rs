@@ -260,6 +260,7 @@ struct Header {
     unit: Option<Unit>,
     funds: Vec<(Fund, Amount, (u32, u32))>,
     budget_units: Vec<(String, (u32, u32))>,
+    filing_units: Vec<(String, (u32, u32))>,
     top: Option<u32>,
     /// The cells read as values of labels.
     used: Vec<(u32, u32)>,
@@ -327,7 +328,18 @@ impl TableBuilder<'_> {
                     None if below => self.value_below(r, c),
                     None => self
                         .value_beside(r, c, false)
-                        .map(|(v, at)| (clean(&v.text()).to_string(), at)),
+                        .map(|(v, at)| (clean(&v.text()).to_string(), at))
+                        // A goal heading a column (项目年度目标 | 年度目标完成情况) has its
+                        // text below it.
+                        .or_else(|| {
+                            let one_row = self.grid.merge_at(r, c).is_none_or(|m| m.last_row == r);
+                            let heads_columns = self.label_right_of(r, c);
+                            (matches!(field, Field::Goal | Field::GoalPeriod)
+                                && one_row
+                                && heads_columns)
+                                .then(|| self.value_below(r, c))
+                                .flatten()
+                        }),
                 };
                 if let Some((_, at)) = &found {
                     h.used.push(*at);
@@ -339,6 +351,10 @@ impl TableBuilder<'_> {
                 };
                 if *field == Field::BudgetUnit {
                     h.budget_units.push((text, at));
+                    return;
+                }
+                if *field == Field::FilingUnit {
+                    h.filing_units.push((text, at));
                     return;
                 }
                 p.cells.insert(field.key().into(), a1(at.0, at.1));
@@ -383,6 +399,7 @@ impl TableBuilder<'_> {
             unit,
             funds,
             budget_units,
+            filing_units,
             ..
         } = h;
         // 预算单位/单位名称 is the department when the table names none, else the
@@ -397,6 +414,12 @@ impl TableBuilder<'_> {
             };
             project.cells.insert(field.key().into(), a1(at.0, at.1));
             set_field(&mut project, field, text, &mut self.source);
+        }
+        if let Some((text, at)) = filing_units.into_iter().next()
+            && project.department.is_none()
+        {
+            project.cells.insert("department".into(), a1(at.0, at.1));
+            set_field(&mut project, Field::Department, text, &mut self.source);
         }
         let unit = unit.unwrap_or(Unit::Wan);
         project.source_unit = unit.as_str().into();
@@ -426,6 +449,23 @@ impl TableBuilder<'_> {
             Some((v, at)) if !self.is_label(at.0, at.1) => Some((v, at)),
             _ => None,
         }
+    }
+
+    /// True when the next occupied cell right of a label is a label too (or, for the
+    /// last in its row, the one left of it): labels heading columns, values below.
+    fn label_right_of(&self, row: u32, col: u32) -> bool {
+        let right_of = self.grid.merge_at(row, col).map_or(col, |m| m.last_col);
+        let cells = self.grid.row(row);
+        let right = cells
+            .iter()
+            .find(|(c, _)| *c > right_of && self.in_band(*c));
+        let left = cells
+            .iter()
+            .rev()
+            .find(|(c, _)| *c < col && self.in_band(*c));
+        // 总体目标 | 中期目标 | 年度目标: the last heads a column too.
+        right.is_some_and(|(c, _)| self.is_label(row, *c))
+            || (right.is_none() && left.is_some_and(|(c, _)| self.is_label(row, *c)))
     }
 
     /// The text under a column label (and its merge), if any.
@@ -526,6 +566,10 @@ impl TableBuilder<'_> {
 /// Sets a text field of the header block; a code a budget system put before a name
 /// (`820001-某某镇人民政府`) goes to the source.
 fn set_field(p: &mut Project, field: Field, text: String, source: &mut Source) {
+    let text = match labels::ticked_option(&text) {
+        Some(option) => option.to_string(),
+        None => text,
+    };
     let text = match field {
         Field::Level2Project | Field::Department | Field::Implementer => {
             match labels::split_code(&text) {
@@ -541,7 +585,7 @@ fn set_field(p: &mut Project, field: Field, text: String, source: &mut Source) {
     let slot = match field {
         Field::Level1Project => &mut p.level1_project,
         Field::Level2Project => &mut p.level2_project,
-        Field::Department | Field::BudgetUnit => &mut p.department,
+        Field::Department | Field::BudgetUnit | Field::FilingUnit => &mut p.department,
         Field::Implementer => &mut p.implementer,
         Field::Goal | Field::GoalExpected => &mut p.goal,
         Field::GoalPeriod => &mut p.goal_period,
@@ -557,7 +601,7 @@ fn field_value(p: &Project, field: Field) -> Option<&String> {
         Field::Level2Project => p.level2_project.as_ref(),
         Field::Department => p.department.as_ref(),
         Field::Implementer => p.implementer.as_ref(),
-        Field::BudgetUnit => None,
+        Field::BudgetUnit | Field::FilingUnit => None,
         Field::Goal | Field::GoalExpected => p.goal.as_ref(),
         Field::GoalPeriod => p.goal_period.as_ref(),
         Field::GoalActual => p.goal_actual.as_ref(),
