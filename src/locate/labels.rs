@@ -59,6 +59,10 @@ fn field_role(core: &str) -> Option<Field> {
         return None;
     }
     let terms = Terms::of(core);
+    // Every field role needs one of these characters: most cells have none.
+    if !terms.any_of(&FIELD_ANCHORS, "目情单体部管项") {
+        return None;
+    }
     let has = |list: &[&str]| terms.has(list);
     if !label_like(core) || has(&["指标", "负责人", "电话", "日期", "时间"]) {
         return None;
@@ -128,6 +132,9 @@ fn fund_role(core: &str) -> Option<Fund> {
         return None;
     }
     let terms = Terms::of(core);
+    if !terms.any_of(&FUND_ANCHORS, "资金预拨经总合收结自贷基补") {
+        return None;
+    }
     let has = |list: &[&str]| terms.has(list);
     if !label_like(core)
         || !has(&[
@@ -250,6 +257,19 @@ impl<'a> Terms<'a> {
     }
 }
 
+impl Terms<'_> {
+    /// False when the text holds none of `anchors` (the first characters of every term
+    /// a role's rules ask for): the role cannot match.
+    fn any_of(&self, mask: &std::sync::OnceLock<u128>, anchors: &str) -> bool {
+        let m = *mask.get_or_init(|| anchors.chars().fold(0, |m, c| m | bit(c)));
+        self.mask & m != 0
+    }
+}
+
+static FIELD_ANCHORS: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+static FUND_ANCHORS: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+static COLUMN_ANCHORS: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
+
 fn bit(c: char) -> u128 {
     1u128 << (u32::from(c) % 128)
 }
@@ -369,6 +389,12 @@ fn column_role(key: &str) -> Option<Column> {
         return None;
     }
     let terms = Terms::of(&core);
+    if !terms.any_of(
+        &COLUMN_ANCHORS,
+        "一二三指具符运偏原改实完执预目标计度单性方得评扣权分说备解",
+    ) {
+        return None;
+    }
     let has = |list: &[&str]| terms.has(list);
     let role = if has(&["一级"]) && has(&["指标"]) {
         Column::Level1
