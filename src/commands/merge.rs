@@ -28,6 +28,14 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     for d in &diagnostics {
         note!("{}", report::concise(d));
     }
+    // No table at all: an empty 汇总 would look like a result.
+    if extraction.projects.is_empty() {
+        note!(
+            "未找到任何绩效目标表（读取了 {files} 个文件），未写出 {}",
+            args.output.display()
+        );
+        return Ok(EXIT_FINDINGS);
+    }
     let layout = Layout::new(&template, &parts);
     let bytes = write::merged_workbook(&extraction.projects, &diagnostics, &layout)
         .context("生成汇总工作簿失败")?;

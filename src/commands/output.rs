@@ -56,6 +56,12 @@ impl Output {
         if path.exists() && !force {
             bail!("输出文件 {} 已存在；如需覆盖，请加 --force", path.display());
         }
+        // Say so before reading anything, not after the whole batch.
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.is_dir()
+        {
+            bail!("输出目录 {} 不存在，请先创建", dir.display());
+        }
         Ok(Output::File {
             path: path.to_path_buf(),
             force,

@@ -22,6 +22,10 @@ pub fn run(args: &SplitArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     for d in &extraction.diagnostics {
         note!("{}", report::concise(d));
     }
+    if extraction.projects.is_empty() {
+        note!("未找到任何绩效目标表，未创建 {}", args.output.display());
+        return Ok(EXIT_FINDINGS);
+    }
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("无法创建目录 {}", args.output.display()))?;
     let mut names = FileNames::default();

@@ -553,3 +553,30 @@ fn own_outputs_are_not_counted_again() {
     let named = dir.run(&["extract", "inbox/汇总.xlsx"]);
     assert_eq!(named.status.code(), Some(0));
 }
+
+/// Nothing to merge or split writes nothing: a missing path, an empty folder; an
+/// output folder that does not exist is refused before anything is read.
+#[test]
+fn nothing_read_writes_nothing() {
+    let dir = Workdir::new();
+    std::fs::create_dir_all(dir.path().join("empty")).unwrap();
+    for (args, code) in [
+        (vec!["merge", "nope", "-o", "m.xlsx"], 1),
+        (vec!["merge", "empty", "-o", "e.xlsx"], 1),
+        (vec!["split", "nope", "-o", "sp"], 1),
+        (vec!["merge", "empty", "-o", "missing/m.xlsx"], 2),
+    ] {
+        let out = dir.run(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for name in ["m.xlsx", "e.xlsx", "sp", "missing"] {
+        assert!(!dir.path().join(name).exists(), "{name} was written");
+    }
+    let out = dir.run(&["merge", "empty", "-o", "missing/m.xlsx"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("输出目录 missing 不存在"));
+}
