@@ -4,18 +4,41 @@ use std::io::{self, Write};
 
 use crate::model::{Diagnostic, Project};
 
-/// One finding in the concise form: `file:sheet!C7: error[rule] message`.
+/// One finding in the concise form: `file:sheet!C7: error[rule] message`, on one
+/// line whatever the cell or file name holds: control characters (ESC sequences, line
+/// breaks) are written escaped, so a cell cannot drive the terminal or forge a line.
 pub fn concise(d: &Diagnostic) -> String {
-    let mut place = d.file.clone();
+    let mut place = escape_controls(&d.file);
     if let Some(sheet) = &d.sheet {
         place.push(':');
-        place.push_str(sheet);
+        place.push_str(&escape_controls(sheet));
         if let Some(cell) = &d.cell {
             place.push('!');
             place.push_str(cell);
         }
     }
-    format!("{place}: {}[{}] {}", d.severity.as_str(), d.rule, d.message)
+    format!(
+        "{place}: {}[{}] {}",
+        d.severity.as_str(),
+        d.rule,
+        escape_controls(&d.message)
+    )
+}
+
+/// `s` with every control character written as an escape (`\n`, `\u{1b}`).
+pub fn escape_controls(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The closing line of `check`: `已检查 3 个文件、4 个项目：1 个错误，2 个警告`.
@@ -221,6 +244,22 @@ pub fn neutralise(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn findings_stay_on_one_line() {
+        let d = Diagnostic::file(
+            crate::model::Severity::Error,
+            "no-table",
+            "a\nb.xlsx: error[x] forged",
+            "值“\u{1b}]0;title\u{7}”",
+        );
+        let line = concise(&d);
+        assert!(!line.contains(['\n', '\u{1b}', '\u{7}']), "{line}");
+        assert_eq!(
+            line,
+            "a\\nb.xlsx: error[x] forged: error[no-table] 值“\\u{1b}]0;title\\u{7}”"
+        );
+    }
 
     #[test]
     fn csv_text_is_never_a_formula() {
