@@ -136,7 +136,7 @@ pub fn write_project(
     }
     ws.set_row_height(r, height(1))?;
     r += 1;
-    let rows = &p.indicators;
+    let rows = in_framework_order(&p.indicators);
     for (i, ind) in rows.iter().enumerate() {
         let rr = r + i as u32;
         let note = ind.note.as_deref().unwrap_or("");
@@ -181,6 +181,21 @@ pub fn write_project(
         grid_header: head,
         next: end + 1,
     })
+}
+
+/// The indicators grouped as the framework orders them (产出, 成本, 效益, 满意度; 二级
+/// in the framework's order within each), source order kept within a group, labels
+/// outside the framework after the rest: 一级 and 二级 then merge in whole runs.
+fn in_framework_order(indicators: &[crate::model::Indicator]) -> Vec<&crate::model::Indicator> {
+    use crate::validate::FRAMEWORK;
+    let rank = |i: &crate::model::Indicator| {
+        let one = FRAMEWORK.iter().position(|(l1, _)| *l1 == i.level1);
+        let two = one.and_then(|k| FRAMEWORK[k].1.iter().position(|l2| *l2 == i.level2));
+        (one.unwrap_or(FRAMEWORK.len()), two.unwrap_or(usize::MAX))
+    };
+    let mut rows: Vec<&crate::model::Indicator> = indicators.iter().collect();
+    rows.sort_by_key(|i| rank(i));
+    rows
 }
 
 /// Writes the label, title, unit line, header block, 资金情况 and 年度总体目标 across

@@ -65,9 +65,14 @@ fn project() -> impl Strategy<Value = Project> {
     )
         .prop_map(
             |(l1p, l2p, dept, imp, fiscal, non_fiscal, goal, mut inds)| {
+                // In the framework's order, which the official layout writes.
                 const FRAME: [(&str, [&str; 3]); 4] = [
                     ("产出指标", ["数量指标", "质量指标", "成本指标"]),
-                    ("效益指标", ["社会效益指标", "经济效益指标", "生态效益指标"]),
+                    (
+                        "成本指标",
+                        ["经济成本指标", "社会成本指标", "生态环境成本指标"],
+                    ),
+                    ("效益指标", ["经济效益指标", "社会效益指标", "生态效益指标"]),
                     (
                         "满意度指标",
                         [
@@ -75,10 +80,6 @@ fn project() -> impl Strategy<Value = Project> {
                             "服务对象满意度指标",
                             "服务对象满意度指标",
                         ],
-                    ),
-                    (
-                        "成本指标",
-                        ["经济成本指标", "社会成本指标", "生态环境成本指标"],
                     ),
                 ];
                 // The grid lists 一级 and 二级 in runs, as tables do.

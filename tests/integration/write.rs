@@ -580,3 +580,61 @@ fn nothing_read_writes_nothing() {
     let out = dir.run(&["merge", "empty", "-o", "missing/m.xlsx"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("输出目录 missing 不存在"));
 }
+
+/// The official layout groups indicators in the framework's order, so 一级 and 二级
+/// merge in whole runs whatever order the department wrote them in.
+#[test]
+fn the_official_layout_groups_indicators_in_framework_order() {
+    let dir = Workdir::new();
+    let mut seed = samples::seed();
+    seed.truncate(1);
+    // 效益, 产出, 满意度, 产出 …: the order a department may type them in.
+    let mut shuffled = seed[0].indicators.clone();
+    shuffled.reverse();
+    seed[0].indicators = shuffled;
+    dir.write(
+        "in.xlsx",
+        &samples::xlsx(&[samples::plain_sheet(&seed, Default::default())]),
+    );
+    let out = dir.run(&["split", "in.xlsx", "-o", "out"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let back = extract(&written);
+    let levels: Vec<(String, String)> = back.projects[0]
+        .indicators
+        .iter()
+        .map(|i| (i.level1.clone(), i.level2.clone()))
+        .collect();
+    let mut runs = levels.clone();
+    runs.dedup();
+    let firsts: Vec<&str> = runs.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(
+        runs.iter().map(|r| r.1.as_str()).collect::<Vec<_>>(),
+        [
+            "数量指标",
+            "质量指标",
+            "时效指标",
+            "成本指标",
+            "社会效益指标",
+            "服务对象满意度指标"
+        ],
+        "{firsts:?}"
+    );
+    // Within a group, the department's order stands.
+    let names: Vec<&str> = back.projects[0]
+        .indicators
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect();
+    assert_eq!(names[0], "机关“志愿服务”工作");
+}
