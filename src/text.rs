@@ -31,6 +31,8 @@ pub fn label_key(s: &str) -> String {
 fn fold_char(c: char) -> char {
     match c {
         '≦' => '≤',
+        // ═ (a box-drawing double line) is typed for ＝ in some budget systems.
+        '═' => '=',
         '≧' => '≥',
         '—' | '–' | '―' | '‐' | '‑' | '−' => '-',
         c => c,

@@ -32,8 +32,13 @@ impl TableBuilder<'_> {
             let read = |c: Column| read_at(col(c));
             let l1 = read(Column::Level1);
             let l2 = read(Column::Level2);
-            let name = read(Column::Name);
-            let value_cell = read(Column::Value);
+            // A note merged across the row from a column left of the names
+            // (其他需要说明事项 | 无 …) is no indicator's name.
+            let own = |cell: Option<(String, (u32, u32))>| {
+                cell.filter(|(_, at)| col(Column::Name).is_none_or(|c| at.1 >= c))
+            };
+            let name = own(read(Column::Name));
+            let value_cell = own(read(Column::Value));
             // A form's placeholder row (指标2, ……) with nothing filled in is no indicator.
             let placeholder = name.as_ref().is_some_and(|(t, _)| is_placeholder_name(t))
                 && value_cell.is_none()
@@ -105,7 +110,8 @@ impl TableBuilder<'_> {
             indicator.cell = cell;
             indicator.cells = cells;
             for (c, label) in &head.extra {
-                if let Some((t, _)) = read_at(Some(*c)) {
+                // A label printed again down its column (绩效指标) is no value.
+                if let Some((t, _)) = read_at(Some(*c)).filter(|(t, _)| t != label) {
                     indicator.extra.insert(label.clone(), t);
                 }
             }

@@ -67,10 +67,16 @@ fn field_role(core: &str) -> Option<Field> {
     if !label_like(core) || has(&["指标", "负责人", "电话", "日期", "时间"]) {
         return None;
     }
-    if core == "预期目标" || core == "年度预期目标" {
+    // A 自评表 sets the goal that was planned (预期目标, 年初设定目标) beside what was
+    // done (实际完成情况, 年度总体目标完成情况综述), each heading its text below.
+    if core.contains("目标")
+        && ["预期", "设定", "年初", "计划"]
+            .iter()
+            .any(|w| core.contains(w))
+    {
         return Some(Field::GoalExpected);
     }
-    if core == "实际完成情况" || (core.ends_with("完成情况") && core.contains("目标")) {
+    if core == "实际完成情况" || (core.contains("完成情况") && core.contains("目标")) {
         return Some(Field::GoalActual);
     }
     if has(&["目标"]) {
@@ -101,6 +107,10 @@ fn field_role(core: &str) -> Option<Field> {
         "实施部门",
     ]) {
         return Some(Field::Implementer);
+    }
+    // 部门：… or 单位：… alone, above a 公开 table: who published it.
+    if core == "部门" || core == "单位" {
+        return Some(Field::FilingUnit);
     }
     if has(&["主管", "部门"]) {
         return Some(Field::Department);
@@ -146,6 +156,10 @@ fn fund_role(core: &str) -> Option<Fund> {
             "来源",
         ])
     {
+        return None;
+    }
+    // 金额(万元) alone heads a column of amounts; it is no amount's label.
+    if core == "金额" {
         return None;
     }
     if has(&["非财政"]) {
@@ -572,7 +586,10 @@ fn may_be_label(text: &str) -> bool {
     if !text.chars().all(crate::text::surely_nfkc) {
         return true;
     }
-    let first = text.chars().find(|c| !c.is_whitespace() && *c != '*');
+    // Numbering before a label ((一)财政拨款小计, 1、一般公共预算) is skipped.
+    let first = text
+        .chars()
+        .find(|c| !c.is_whitespace() && !"*()（）、.0123456789".contains(*c));
     first.is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
         || text.contains("绩效")
         // (2025年度) and -1-: a year line and a page number.
@@ -777,13 +794,30 @@ fn scan_funds(key: &str) -> Vec<(Fund, Option<Amount>)> {
 pub fn amount(text: &str) -> Option<Amount> {
     let f: String = fold(text).chars().filter(|c| !c.is_whitespace()).collect();
     let (number, used) = leading_number(&f)?;
-    let (number, unit) = match &f[used..] {
-        "" => (number, None),
-        "万" => (number, Some(Unit::Wan)),
-        "亿" | "亿元" => (number * Decimal::from(10_000), Some(Unit::Wan)),
-        rest => (number, Some(Unit::parse(rest)?)),
-    };
-    Some(Amount { number, unit })
+    let rest = &f[used..];
+    // The unit, then what may follow an amount without changing it: a remark in
+    // brackets (854万(高标准农田建设400万元,…)) or the same amount typed twice.
+    let units: &[(&str, Option<Unit>, u32)] = &[
+        ("万元", Some(Unit::Wan), 1),
+        ("亿元", Some(Unit::Wan), 10_000),
+        ("万", Some(Unit::Wan), 1),
+        ("亿", Some(Unit::Wan), 10_000),
+        ("元", Some(Unit::Yuan), 1),
+        ("", None, 1),
+    ];
+    let (suffix, unit, times) = units.iter().find(|(u, ..)| rest.starts_with(u))?;
+    let written = &f[..used + suffix.len()];
+    let mut tail = &rest[suffix.len()..];
+    while !written.is_empty() && tail.starts_with(written) {
+        tail = &tail[written.len()..];
+    }
+    if !(tail.is_empty() || (tail.starts_with('(') && tail.ends_with(')'))) {
+        return None;
+    }
+    Some(Amount {
+        number: number * Decimal::from(*times),
+        unit: *unit,
+    })
 }
 
 /// Which table of the year a title names: 申报, 批复, 监控 or 自评. A plain 绩效目标表
@@ -1041,5 +1075,20 @@ mod tests {
             })
         );
         assert_eq!(amount("约24万"), None);
+        assert_eq!(amount("24万元多"), None);
+        assert_eq!(
+            amount("854万854万(高标准农田建设400万元,示范建设295万元)"),
+            Some(Amount {
+                number: d("854"),
+                unit: Some(Unit::Wan)
+            })
+        );
+        assert_eq!(
+            amount("1.2亿元"),
+            Some(Amount {
+                number: d("12000.0"),
+                unit: Some(Unit::Wan)
+            })
+        );
     }
 }

@@ -107,7 +107,23 @@ fn classify_cells(grid: &Grid) -> (Classes, Columns) {
 
 fn grid_headers(grid: &Grid, cells: &Columns, classes: &Classes) -> Vec<GridHead> {
     let mut heads = Vec::new();
+    let mut previous: &[(u32, u32, Column)] = &[];
     for row in cells.chunk_by(|a, b| a.0 == b.0) {
+        // A two-row header (实际完成值, 分值, 得分 merged down beside 一级/二级/三级指标
+        // under 年度指标值): the cells of the row above that reach down are this row's too.
+        let r = row[0].0;
+        let mut joined: Vec<(u32, u32, Column)> = row.to_vec();
+        for &(pr, c, col) in previous {
+            let reaches = grid
+                .merge_at(pr, c)
+                .is_some_and(|m| m.last_row >= r && m.first_row < r);
+            if reaches && !row.iter().any(|&(_, rc, _)| rc == c) {
+                joined.push((r, c, col));
+            }
+        }
+        joined.sort_by_key(|&(_, c, _)| c);
+        previous = row;
+        let row = joined.as_slice();
         // A second 三级指标 column in one header row starts a table beside the first.
         let names: Vec<u32> = row
             .iter()
@@ -421,6 +437,19 @@ impl TableBuilder<'_> {
             project.cells.insert("department".into(), a1(at.0, at.1));
             set_field(&mut project, Field::Department, text, &mut self.source);
         }
+        // No year in the title or beside it: a project named 2018年市级专项… is that year's.
+        if project.year.is_none() {
+            project.year = project
+                .level2_project
+                .as_deref()
+                .filter(|name| {
+                    let f = crate::text::fold(name);
+                    f.len() > 5
+                        && f.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+                        && f[4..].starts_with('年')
+                })
+                .and_then(labels::year_in);
+        }
         let unit = unit.unwrap_or(Unit::Wan);
         project.source_unit = unit.as_str().into();
         project.funds = funds_in_wan(funds, unit, &mut project.cells);
@@ -539,7 +568,8 @@ impl TableBuilder<'_> {
             CellValue::Text(s) => labels::amount(s),
             _ => None,
         };
-        if amount.is_none() {
+        // —, / or * where an amount would be: no amount, said by the form itself.
+        if amount.is_none() && !crate::value::is_placeholder(&v.text()) {
             let text = v.text();
             self.diagnostics.push(Diagnostic::at(
                 Severity::Warning,

@@ -2,7 +2,8 @@
 //! public budget disclosures) and tests/shapes/ (small shapes, one idea each) is written
 //! as a workbook, read back by jixiao and compared with its `.json` truth, exactly.
 //!
-//! A new case is two files and no Rust. `JIXIAO_ONLY=name` runs one.
+//! A new case is two files and no Rust. `JIXIAO_ONLY=name` runs one; `JIXIAO_KEEP=DIR`
+//! keeps the workbooks written.
 
 use std::path::{Path, PathBuf};
 
@@ -26,7 +27,13 @@ fn compare_case(grid_path: &Path, work: &Path) -> Vec<String> {
         Err(_) => return vec![format!("{name}: no {name}.json beside it")],
     };
     let xlsx = work.join(format!("{name}.xlsx"));
-    std::fs::write(&xlsx, crate::samples::xlsx(&fixture.sheets)).unwrap();
+    let bytes = crate::samples::xlsx(&fixture.sheets);
+    std::fs::write(&xlsx, &bytes).unwrap();
+    // JIXIAO_KEEP=DIR keeps the workbooks, to open them or run jixiao on them.
+    if let Ok(keep) = std::env::var("JIXIAO_KEEP") {
+        std::fs::create_dir_all(&keep).unwrap();
+        std::fs::write(Path::new(&keep).join(format!("{name}.xlsx")), &bytes).unwrap();
+    }
     let (projects, diagnostics) =
         jixiao::extract_file(&xlsx, &format!("{name}.xlsx"), &Default::default());
     let got: Vec<Json> = projects
