@@ -36,6 +36,10 @@ pub struct LimitArgs {
     /// 单个工作簿的工作表数上限。
     #[arg(long, global = true, value_name = "N", default_value_t = 1_000)]
     pub max_sheets: usize,
+
+    /// 压缩包中单个文件（超过 100 KB 时）解压后与压缩前大小之比的上限，防止压缩炸弹。
+    #[arg(long, global = true, value_name = "N", default_value_t = 100)]
+    pub max_zip_ratio: u64,
 }
 
 impl LimitArgs {
@@ -45,6 +49,7 @@ impl LimitArgs {
             max_unzipped_bytes: self.max_unzipped_mb << 20,
             max_cells: self.max_cells,
             max_sheets: self.max_sheets,
+            max_inflate_ratio: self.max_zip_ratio,
             ..crate::read::Limits::default()
         }
     }

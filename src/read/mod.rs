@@ -46,6 +46,11 @@ pub struct Limits {
     pub max_sheets: usize,
     /// Cells past this column (zero-based) are left out, with a warning.
     pub max_columns: u32,
+    /// How many times its compressed size a zip entry past 100 KB may inflate to
+    /// (Apache POI's minimum inflate ratio of 0.01): more is a zip bomb's mark.
+    pub max_inflate_ratio: u64,
+    /// Entries in one zip: a workbook has tens.
+    pub max_zip_entries: usize,
 }
 
 impl Default for Limits {
@@ -56,6 +61,8 @@ impl Default for Limits {
             max_cells: 5_000_000,
             max_sheets: 1_000,
             max_columns: 1_024,
+            max_inflate_ratio: 100,
+            max_zip_entries: 10_000,
         }
     }
 }
@@ -257,9 +264,30 @@ fn too_many_cells(cells: u64, limits: &Limits) -> ReadError {
 /// holds every entry to its declared size, so the declared sizes bound what inflating costs.
 fn open_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Zip<'a>, ReadError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    if zip.len() > limits.max_zip_entries {
+        return Err(ReadError::TooLarge(format!(
+            "压缩包内有 {} 个文件，超过上限 {}，疑似压缩炸弹",
+            zip.len(),
+            limits.max_zip_entries
+        )));
+    }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(corrupt)?;
+        // Declared sizes are checked before anything inflates; the zip reader holds
+        // each entry to its declared size while inflating.
+        const GRACE: u64 = 100 << 10;
+        if entry.size() > GRACE
+            && entry.size() / entry.compressed_size().max(1) > limits.max_inflate_ratio
+        {
+            return Err(ReadError::TooLarge(format!(
+                "{} 压缩前 {} KB、解压后 {} MB，压缩比超过 {}:1，疑似压缩炸弹（可用 --max-zip-ratio 调整）",
+                entry.name().unwrap_or_default(),
+                entry.compressed_size().div_ceil(1024),
+                entry.size().div_ceil(MIB),
+                limits.max_inflate_ratio
+            )));
+        }
         total = total.saturating_add(entry.size());
         if total > limits.max_unzipped_bytes {
             return Err(ReadError::TooLarge(format!(

@@ -505,3 +505,37 @@ fn fifos_and_devices_never_hang() {
         assert_eq!(out.status.code(), Some(1), "{device}");
     }
 }
+
+/// A small .xlsx whose sheet inflates more than 100 times its compressed size (past
+/// 100 KB) is refused as a zip bomb before it is inflated; `--max-zip-ratio` lets it in.
+#[test]
+fn a_ratio_bomb_is_refused_quickly() {
+    // 60 MB of one repeated empty row: valid XML that deflates about 1000:1.
+    let filler = "<row/>".repeat(10_000_000);
+    let rows = format!(
+        r#"<row r="1">{}{}</row>{filler}"#,
+        text_cell("A1", "三级指标"),
+        text_cell("B1", "指标值"),
+    );
+    let bytes = raw_xlsx(&[("Sheet1", rows)], zip::CompressionMethod::Deflated);
+    let dir = Workdir::new();
+    dir.write("bomb.xlsx", &bytes);
+    let start = std::time::Instant::now();
+    let out = dir.run(&["extract", "bomb.xlsx"]);
+    let took = start.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    eprintln!(
+        "{} KB file refused in {took:?}: {stderr}",
+        bytes.len() / 1024
+    );
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("疑似压缩炸弹") && stderr.contains("--max-zip-ratio"),
+        "{stderr}"
+    );
+    let allowed = dir.run(&["extract", "bomb.xlsx", "--max-zip-ratio", "100000"]);
+    assert!(
+        !String::from_utf8_lossy(&allowed.stderr).contains("压缩比"),
+        "the option raises the ratio"
+    );
+}
