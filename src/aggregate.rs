@@ -19,9 +19,15 @@ pub struct Totals {
 impl Totals {
     fn add(&mut self, p: &Project) {
         self.projects += 1;
-        self.total += p.funds.total.unwrap_or_default();
-        self.fiscal += p.funds.fiscal.unwrap_or_default();
-        self.non_fiscal += p.funds.non_fiscal.unwrap_or_default();
+        // Amounts are bounded as they are read (locate), so these cannot reach
+        // Decimal's limit in any real batch; saturating keeps a hostile one from a panic.
+        self.total = self.total.saturating_add(p.funds.total.unwrap_or_default());
+        self.fiscal = self
+            .fiscal
+            .saturating_add(p.funds.fiscal.unwrap_or_default());
+        self.non_fiscal = self
+            .non_fiscal
+            .saturating_add(p.funds.non_fiscal.unwrap_or_default());
     }
 }
 
@@ -115,7 +121,9 @@ pub fn indicator_stats(p: &Project) -> IndicatorStats {
             Kind::Qualitative => s.qualitative += 1,
             Kind::Missing => s.missing += 1,
         }
-        s.cost_money += crate::validate::money_cost(i).unwrap_or_default();
+        s.cost_money = s
+            .cost_money
+            .saturating_add(crate::validate::money_cost(i).unwrap_or_default());
     }
     s
 }

@@ -815,7 +815,7 @@ pub fn amount(text: &str) -> Option<Amount> {
         return None;
     }
     Some(Amount {
-        number: number * Decimal::from(*times),
+        number: number.checked_mul(Decimal::from(*times))?,
         unit: *unit,
     })
 }

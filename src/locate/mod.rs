@@ -568,6 +568,26 @@ impl TableBuilder<'_> {
             CellValue::Text(s) => labels::amount(s),
             _ => None,
         };
+        // More than a trillion 万元 is no budget line: refused where it is written, so
+        // no sum of a batch can overflow.
+        let limit = Decimal::from(1_000_000_000_000_u64) * Decimal::from(10_000);
+        let amount = match amount {
+            Some(a) if a.number.abs() > limit => {
+                self.diagnostics.push(Diagnostic::at(
+                    Severity::Warning,
+                    "bad-amount",
+                    &self.source,
+                    Some(&a1(at.0, at.1)),
+                    format!(
+                        "{}的金额“{}”超出可处理的范围，未计入",
+                        fund_name(fund),
+                        v.text()
+                    ),
+                ));
+                return None;
+            }
+            a => a,
+        };
         // —, / or * where an amount would be: no amount, said by the form itself.
         if amount.is_none() && !crate::value::is_placeholder(&v.text()) {
             let text = v.text();

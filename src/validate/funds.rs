@@ -14,8 +14,13 @@ pub(crate) fn funds_sum(p: &Project, tolerance: Decimal) -> Vec<Finding> {
         return Vec::new();
     };
     let non_fiscal = f.non_fiscal.unwrap_or_default();
-    let sum = fiscal + non_fiscal + f.other.values().sum::<Decimal>();
-    if (total - sum).abs() <= tolerance {
+    let sum = f
+        .other
+        .values()
+        .fold(fiscal.saturating_add(non_fiscal), |a, b| {
+            a.saturating_add(*b)
+        });
+    if total.saturating_sub(sum).abs() <= tolerance {
         return Vec::new();
     }
     let mut message = format!(
@@ -56,8 +61,10 @@ pub(crate) fn cost_sum(p: &Project, tolerance: Decimal) -> Vec<Finding> {
     if costs.is_empty() {
         return Vec::new();
     }
-    let sum: Decimal = costs.iter().sum();
-    if (total - sum).abs() <= tolerance {
+    let sum = costs
+        .iter()
+        .fold(Decimal::ZERO, |a, b| a.saturating_add(*b));
+    if total.saturating_sub(sum).abs() <= tolerance {
         return Vec::new();
     }
     let message = format!(

@@ -539,3 +539,48 @@ fn a_ratio_bomb_is_refused_quickly() {
         "the option raises the ratio"
     );
 }
+
+/// Amounts at the edge of what a decimal holds are refused where they are written
+/// (bad-amount, with the cell); sums never overflow into an internal error.
+#[test]
+fn huge_amounts_are_findings_not_crashes() {
+    let huge = "79228162514264337593543950335";
+    let mut seed = crate::samples::seed();
+    seed.truncate(2);
+    for p in &mut seed {
+        p.indicators[8].value = jixiao::value::Value::parse(&format!("≤{huge}万元"));
+    }
+    let mut sheet = crate::samples::plain_sheet(&seed, Default::default());
+    // The annual totals as text far past any budget.
+    let mut cells = Vec::new();
+    for r in sheet.grid.row_indices().collect::<Vec<_>>() {
+        for (c, v) in sheet.grid.row(r) {
+            let v = match v {
+                jixiao::read::CellValue::Number(x)
+                    if (*x - 24.02).abs() < 1e-9 || (*x - 10.0).abs() < 1e-9 =>
+                {
+                    jixiao::read::CellValue::Text(huge.into())
+                }
+                other => other.clone(),
+            };
+            cells.push((r, *c, v));
+        }
+    }
+    sheet.grid = jixiao::read::Grid::new(cells, sheet.grid.merges().to_vec());
+    let dir = Workdir::new();
+    dir.write("huge.xlsx", &crate::samples::xlsx(&[sheet]));
+    for args in [
+        vec!["check", "huge.xlsx"],
+        vec!["merge", "huge.xlsx", "-o", "m.xlsx"],
+    ] {
+        let out = dir.run(&args);
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {all}");
+        assert!(!all.contains("内部错误"), "{all}");
+        assert!(all.contains("超出可处理的范围"), "{all}");
+    }
+}
