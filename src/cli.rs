@@ -40,6 +40,10 @@ pub struct LimitArgs {
     /// 压缩包中单个文件（超过 100 KB 时）解压后与压缩前大小之比的上限，防止压缩炸弹。
     #[arg(long, global = true, value_name = "N", default_value_t = 100)]
     pub max_zip_ratio: u64,
+
+    /// 单个工作簿所有单元格文本合计的上限（MB），防止同一长文本被大量单元格引用而耗尽内存。
+    #[arg(long, global = true, value_name = "MB", default_value_t = 64)]
+    pub max_text_mb: u64,
 }
 
 impl LimitArgs {
@@ -50,6 +54,7 @@ impl LimitArgs {
             max_cells: self.max_cells,
             max_sheets: self.max_sheets,
             max_inflate_ratio: self.max_zip_ratio,
+            max_text_bytes: self.max_text_mb << 20,
             ..crate::read::Limits::default()
         }
     }

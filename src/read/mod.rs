@@ -51,6 +51,9 @@ pub struct Limits {
     pub max_inflate_ratio: u64,
     /// Entries in one zip: a workbook has tens.
     pub max_zip_entries: usize,
+    /// The text all cells of a workbook hold together, in bytes: a shared string
+    /// referenced by every cell would otherwise be copied into each.
+    pub max_text_bytes: u64,
 }
 
 impl Default for Limits {
@@ -63,6 +66,7 @@ impl Default for Limits {
             max_columns: 1_024,
             max_inflate_ratio: 100,
             max_zip_entries: 10_000,
+            max_text_bytes: 64 << 20,
         }
     }
 }
@@ -377,7 +381,7 @@ fn read_xlsx(bytes: &[u8], zip: &mut Zip<'_>, limits: &Limits) -> Result<Vec<She
     let names = sheet_names(wb.sheet_names(), limits)?;
     let mut merged = xlsx_merges::merged_regions(zip)?;
     let mut sheets = Vec::with_capacity(names.len());
-    let mut budget = limits.max_cells;
+    let mut budget = Budget::of(limits);
     for name in names {
         let merges = merged.remove(&name).unwrap_or_default();
         let mut reader = wb.worksheet_cells_reader(&name).map_err(corrupt)?;
@@ -396,7 +400,7 @@ fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
     let mut wb = Xlsb::new(Cursor::new(bytes)).map_err(corrupt)?;
     let names = sheet_names(wb.sheet_names(), limits)?;
     let mut sheets = Vec::with_capacity(names.len());
-    let mut budget = limits.max_cells;
+    let mut budget = Budget::of(limits);
     for name in names {
         let mut reader = wb.worksheet_cells_reader(&name).map_err(corrupt)?;
         let sheet = stream_sheet(name, Vec::new(), limits, &mut budget, || {
@@ -422,12 +426,27 @@ fn sheet_names(names: Vec<String>, limits: &Limits) -> Result<Vec<String>, ReadE
 }
 
 /// Collects a sheet's cells from a stream, leaving out those past the column limit and
-/// stopping once the workbook's cell budget is spent.
+/// stopping once the workbook's cell or text budget is spent.
+/// What a workbook may still hold: cells, and bytes of text.
+struct Budget {
+    cells: u64,
+    text: u64,
+}
+
+impl Budget {
+    fn of(limits: &Limits) -> Budget {
+        Budget {
+            cells: limits.max_cells,
+            text: limits.max_text_bytes,
+        }
+    }
+}
+
 fn stream_sheet(
     name: String,
     merges: Vec<Rect>,
     limits: &Limits,
-    budget: &mut u64,
+    budget: &mut Budget,
     mut next: impl FnMut() -> Result<Option<((u32, u32), Option<CellValue>)>, ReadError>,
 ) -> Result<Sheet, ReadError> {
     let mut cells = Vec::new();
@@ -438,10 +457,18 @@ fn stream_sheet(
             ignored += 1;
             continue;
         }
-        if *budget == 0 {
+        if budget.cells == 0 {
             return Err(too_many_cells(limits.max_cells + 1, limits));
         }
-        *budget -= 1;
+        budget.cells -= 1;
+        if let CellValue::Text(t) | CellValue::Error(t) = &v {
+            budget.text = budget.text.checked_sub(t.len() as u64).ok_or_else(|| {
+                ReadError::TooLarge(format!(
+                    "单元格文本合计超过 {} MB（同一长文本被大量单元格引用时常见，疑似恶意文件；可用 --max-text-mb 调整）",
+                    limits.max_text_bytes / MIB
+                ))
+            })?;
+        }
         cells.push((r, c, v));
     }
     Ok(Sheet {

@@ -13,6 +13,15 @@ use crate::workdir::Workdir;
 /// A minimal .xlsx whose sheets are given as raw XML (`<row>…</row>` elements), for
 /// what no well-behaved writer produces.
 fn raw_xlsx(sheets: &[(&str, String)], compression: zip::CompressionMethod) -> Vec<u8> {
+    raw_xlsx_with_strings(sheets, compression, None)
+}
+
+/// As [`raw_xlsx`], with a shared-strings part (`<si>…</si>` elements).
+fn raw_xlsx_with_strings(
+    sheets: &[(&str, String)],
+    compression: zip::CompressionMethod,
+    shared: Option<&str>,
+) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default().compression_method(compression);
     let mut put = |name: &str, body: &str| {
@@ -35,6 +44,10 @@ fn raw_xlsx(sheets: &[(&str, String)], compression: zip::CompressionMethod) -> V
         ));
         rels.push_str(&format!(r#"<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{n}.xml"/>"#));
     }
+    if shared.is_some() {
+        types.push_str(r#"<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>"#);
+        rels.push_str(r#"<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>"#);
+    }
     types.push_str("</Types>");
     book.push_str("</sheets></workbook>");
     rels.push_str("</Relationships>");
@@ -44,6 +57,12 @@ fn raw_xlsx(sheets: &[(&str, String)], compression: zip::CompressionMethod) -> V
         r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
     );
     put("xl/workbook.xml", &book);
+    if let Some(items) = shared {
+        put(
+            "xl/sharedStrings.xml",
+            &format!(r#"<?xml version="1.0"?><sst {ns}>{items}</sst>"#),
+        );
+    }
     put("xl/_rels/workbook.xml.rels", &rels);
     for (i, (_, rows)) in sheets.iter().enumerate() {
         put(
@@ -466,16 +485,34 @@ fn run_bounded(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
         .spawn()
         .unwrap();
     let start = std::time::Instant::now();
-    while child.try_wait().unwrap().is_none() {
+    // Drain both pipes while waiting: a full pipe would stall the child, not jixiao.
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut p) = pipe {
+                std::io::Read::read_to_end(&mut p, &mut buf).unwrap();
+            }
+            buf
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
         if start.elapsed() > std::time::Duration::from_secs(20) {
             child.kill().unwrap();
             panic!("jixiao {args:?} hung");
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
+    };
     eprintln!("{args:?} took {:?}", start.elapsed());
-    out
+    std::process::Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
 }
 
 /// A FIFO or a device never hangs a batch: skipped with a note in a folder, refused
@@ -583,4 +620,44 @@ fn huge_amounts_are_findings_not_crashes() {
         assert!(!all.contains("内部错误"), "{all}");
         assert!(all.contains("超出可处理的范围"), "{all}");
     }
+}
+
+/// One 10 MB shared string referenced by 100,000 cells (a 0.5 MB file once took
+/// 10 GB): the text budget refuses the workbook after a few cells, quickly and small.
+#[test]
+fn one_shared_string_in_every_cell_is_refused() {
+    let big = "绩".repeat((10 << 20) / 3);
+    let mut rows = format!(
+        r#"<row r="1">{}{}</row>"#,
+        text_cell("A1", "三级指标"),
+        text_cell("B1", "指标值")
+    );
+    for r in 2..=1_000u32 {
+        rows.push_str(&format!(r#"<row r="{r}">"#));
+        for c in ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"] {
+            rows.push_str(&format!(r#"<c r="{c}{r}" t="s"><v>0</v></c>"#));
+        }
+        rows.push_str("</row>");
+    }
+    let bytes = raw_xlsx_with_strings(
+        &[("Sheet1", rows)],
+        zip::CompressionMethod::Deflated,
+        Some(&format!("<si><t>{big}</t></si>")),
+    );
+    let dir = Workdir::new();
+    dir.write("amp.xlsx", &bytes);
+    let start = std::time::Instant::now();
+    // Past the zip-ratio check on purpose: the text budget is what is tested here.
+    let out = run_bounded(
+        dir.path(),
+        &["extract", "amp.xlsx", "--max-zip-ratio", "1000000"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    eprintln!(
+        "{} KB file, 10,000 references to 10 MB: {:?}: {stderr}",
+        bytes.len() / 1024,
+        start.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("单元格文本合计超过 64 MB"), "{stderr}");
 }
