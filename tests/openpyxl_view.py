@@ -10,9 +10,12 @@ import openpyxl
 path = sys.argv[1]
 values = openpyxl.load_workbook(path, data_only=True)
 formulas = openpyxl.load_workbook(path, data_only=False)
-out = {"sheets": values.sheetnames, "merged": {}, "cells": {}, "formulas": {}}
+out = {"sheets": values.sheetnames, "merged": {}, "cells": {}, "formulas": {}, "heights": {}}
 for ws in values.worksheets:
     out["merged"][ws.title] = sorted(str(r) for r in ws.merged_cells.ranges)
+    out["heights"][ws.title] = {
+        str(r): d.height for r, d in ws.row_dimensions.items() if d.height is not None
+    }
     out["cells"][ws.title] = {
         c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None
     }

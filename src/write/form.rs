@@ -29,8 +29,21 @@ pub fn blank_form(l: &Layout<'_>) -> Result<Vec<u8>, XlsxError> {
     for (c, w) in WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
-    let blank = Project::default();
-    let head = official::write_header(ws, l, 0, &blank, LAST, &WIDTHS)?;
+    // Departments fill in a 申报表; the bureau approves it as a 批复表.
+    let title = l
+        .template
+        .title_for(&Project::default(), l.parts)
+        .replace("批复表", "申报表");
+    let blank = Project {
+        title: Some(title),
+        ..Project::default()
+    };
+    let no_parts = crate::template::TitleParts::default();
+    let form_layout = Layout::new(l.template, &no_parts);
+    let head = official::write_header(ws, &form_layout, 0, &blank, LAST, &WIDTHS)?;
+    // Room for a goal of a few hundred characters: a row's height does not grow by
+    // itself as a clerk types.
+    ws.set_row_height(head - 1, height(6))?;
     hints(ws, head)?;
     let s = &l.styles;
     for (c, label) in ["一级指标", "二级指标", "三级指标", "符号", "指标值", "说明"]

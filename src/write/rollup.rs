@@ -274,6 +274,18 @@ pub fn write_issues(
         ws.write_string_with_format(r, 4, d.sheet.as_deref().unwrap_or(""), &f.text)?;
         ws.write_string_with_format(r, 5, d.cell.as_deref().unwrap_or(""), &f.number)?;
         ws.write_string_with_format(r, 6, &d.message, &f.text)?;
+        // Wrapped messages need their rows' height, or they overlap when printed.
+        let lines = [(&d.message, 6), (&d.file, 3), (&d.rule, 2)]
+            .iter()
+            .map(|(text, c)| super::wrapped_lines(text, ISSUE_HEADERS[*c].1))
+            .chain(
+                d.sheet
+                    .iter()
+                    .map(|s| super::wrapped_lines(s, ISSUE_HEADERS[4].1)),
+            )
+            .max()
+            .unwrap_or(1);
+        ws.set_row_height(r, super::official::height(lines))?;
     }
     if diagnostics.is_empty() {
         ws.merge_range(1, 0, 1, 6, "未发现问题", &f.text)?;

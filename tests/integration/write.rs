@@ -152,6 +152,12 @@ fn merge_groups_departments_and_lists_every_finding() {
     assert_eq!(issues["E2"], "项目1");
     assert_eq!(issues["F2"], "D6");
     assert_eq!(issues["B2"], "错误");
+    // Every finding's row is as tall as its wrapped message, so nothing overlaps.
+    let heights = &seen["heights"]["问题清单"];
+    for row in 2..=lines + 1 {
+        let h = heights[row.to_string()].as_f64().unwrap_or(0.0);
+        assert!(h >= 15.0, "row {row} of 问题清单 has no height");
+    }
 }
 
 #[test]
@@ -322,6 +328,13 @@ fn the_template_filled_in_reads_back() {
     let blank = std::fs::read(dir.path().join("form.xlsx")).unwrap();
     let seen = openpyxl(&dir.path().join("form.xlsx"));
     assert_eq!(seen["cells"]["绩效目标表"]["E10"], "符号");
+    // Departments fill in a 申报表, with room for a long 年度总体目标.
+    let title = seen["cells"]["绩效目标表"]["A2"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(title.ends_with("申报表"), "{title}");
+    assert_eq!(seen["cells"]["绩效目标表"]["A9"], "年度总体目标");
+    assert!(seen["heights"]["绩效目标表"]["9"].as_f64().unwrap() >= 90.0);
 
     // Fill it: the cells a department types, into the form's own grid.
     let sheets = jixiao::read::read_bytes(&blank).unwrap();
