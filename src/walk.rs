@@ -41,6 +41,15 @@ pub fn inputs(paths: &[PathBuf]) -> Walked {
     let mut seen = Seen::default();
     for path in paths {
         let display = path.display().to_string();
+        if path.as_os_str() == "-" {
+            // Standard input: read once, through the same size limit.
+            walked.files.push(Input {
+                path: path.clone(),
+                display: "标准输入".into(),
+                walked: false,
+            });
+            continue;
+        }
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => walk_dir(path, &mut walked, &mut seen),
             Ok(m) if m.is_file() => {

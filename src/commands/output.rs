@@ -44,7 +44,8 @@ impl Output {
     /// # Errors
     /// When `path` is one of `inputs`, or exists and `force` is false.
     pub fn new(path: Option<&Path>, force: bool, inputs: &[PathBuf]) -> anyhow::Result<Output> {
-        let Some(path) = path else {
+        // `-o -` is standard output, as in the tools people know.
+        let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
             return Ok(Output::Stdout);
         };
         refuse_input(path, inputs)?;

@@ -115,10 +115,25 @@ pub fn read_path(path: &Path, limits: &Limits) -> Result<Vec<Sheet>, ReadError> 
     read_bytes_with(&bytes, limits)
 }
 
-/// The bytes of `path`, never more than `max_file_bytes`, whatever the file system says
-/// of its size (a device, a FIFO or a growing file is read through the same limit).
+/// The bytes of `path` (`-`: standard input), never more than `max_file_bytes`,
+/// whatever the file system says of its size (a device, a FIFO or a growing file is
+/// read through the same limit).
 fn read_bounded(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(limits.max_file_bytes + 1)
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limits.max_file_bytes {
+            return Err(ReadError::TooLarge(format!(
+                "标准输入超过上限 {} MB（可用 --max-file-mb 调整）",
+                limits.max_file_bytes / MIB
+            )));
+        }
+        return Ok(bytes);
+    }
     let file = std::fs::File::open(path)?;
     let declared = file.metadata().map(|m| m.len()).unwrap_or(0);
     let too_large = |size: u64| {

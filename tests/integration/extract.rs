@@ -412,3 +412,44 @@ fn split_file_names_carry_no_formula() {
         "{names:?}"
     );
 }
+
+/// `-` is standard input where a path is read and standard output where one is written.
+#[test]
+fn a_dash_is_stdin_and_stdout() {
+    use std::io::Write;
+    let run = |args: &[&str], input: &[u8]| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let input = input.to_vec();
+        let feeder = std::thread::spawn(move || stdin.write_all(&input));
+        let out = child.wait_with_output().unwrap();
+        feeder.join().unwrap().unwrap();
+        out
+    };
+    let seed = &samples::all()[0].bytes;
+    let out = run(&["extract", "-"], seed);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["projects"].as_array().unwrap().len(), 4);
+    assert_eq!(doc["projects"][0]["source"]["file"], "标准输入");
+    let merged = run(&["merge", "-", "-o", "-"], seed);
+    assert_eq!(
+        merged.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    let sheets = jixiao::read::read_bytes(&merged.stdout).expect("a whole workbook on stdout");
+    assert_eq!(sheets[0].name, "汇总");
+}
