@@ -110,8 +110,10 @@ pub fn write_rollup(
     }
     let mut r = HEADER_ROW + 1;
     let mut n = 0;
+    let mut all_counts = [0usize; 4];
     for (dept, group) in aggregate::group_by(projects, aggregate::department_of) {
         let first = r;
+        let mut counts = [0usize; 4];
         for p in &group {
             n += 1;
             let stats = indicator_stats(p);
@@ -140,6 +142,8 @@ pub fn write_rollup(
             .enumerate()
             {
                 ws.write_number_with_format(r, 8 + k as u16, *count as f64, &f.number)?;
+                counts[k] += count;
+                all_counts[k] += count;
             }
             ws.write_string_with_format(r, 12, &p.source.file, &f.text)?;
             ws.write_string_with_format(r, 13, &p.source.sheet, &f.text)?;
@@ -168,6 +172,7 @@ pub fn write_rollup(
             &format!("{dept} 小计"),
             &totals,
             group.len(),
+            counts,
         )?;
         r += 1;
     }
@@ -182,6 +187,7 @@ pub fn write_rollup(
         "合计",
         &all,
         projects.len(),
+        all_counts,
     )?;
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
     ws.autofilter(HEADER_ROW, 0, r, last_col)?;
@@ -202,6 +208,7 @@ fn write_sum_row(
     label: &str,
     totals: &aggregate::Totals,
     projects: usize,
+    counts: [usize; 4],
 ) -> Result<(), XlsxError> {
     ws.write_blank(r, 0, &f.sub_number)?;
     ws.merge_range(
@@ -226,9 +233,23 @@ fn write_sum_row(
         .set_result(cached(*amount));
         ws.write_formula_with_format(r, col, formula, &f.sub_money)?;
     }
-    for col in 8..HEADERS.len() as u16 {
+    // The indicator counts are summed too.
+    for (k, count) in counts.iter().enumerate() {
+        let col = 8 + k as u16;
+        let letter = column_name(col as u32);
+        let formula = Formula::new(format!(
+            "=SUBTOTAL(9,{letter}{}:{letter}{})",
+            first + 1,
+            last + 1
+        ))
+        .set_result(count.to_string());
+        ws.write_formula_with_format(r, col, formula, &f.sub_number)?;
+    }
+    for col in 12..HEADERS.len() as u16 {
         ws.write_blank(r, col, &f.sub_number)?;
     }
+    // Bold figures need a little more than a plain line.
+    ws.set_row_height(r, crate::write::official::height(1) + 4.0)?;
     Ok(())
 }
 

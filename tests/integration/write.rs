@@ -142,6 +142,20 @@ fn merge_groups_departments_and_lists_every_finding() {
     assert_eq!(rollup["B13"], "（未填主管部门） 小计（1 个项目）");
     assert_eq!(rollup["B14"], "合计（8 个项目）");
     assert_eq!(rollup["F14"], 160.54);
+    // The indicator counts have their subtotals too, as formulas with their values.
+    for col in ["I", "J", "K", "L"] {
+        let formula = seen["formulas"]["汇总"][format!("{col}11")]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            formula.starts_with(&format!("=SUBTOTAL(9,{col}")),
+            "{col}11: {formula}"
+        );
+        let above: f64 = (4..11)
+            .map(|r| rollup[format!("{col}{r}")].as_f64().unwrap_or(0.0))
+            .sum();
+        assert_eq!(rollup[format!("{col}11")].as_f64(), Some(above), "{col}11");
+    }
     // 问题清单 carries what check finds, with file, sheet and cell.
     let check = dir.run(&["check", "in"]);
     let lines = String::from_utf8_lossy(&check.stdout).lines().count() - 1;
