@@ -289,7 +289,10 @@ fn bit(c: char) -> u128 {
 }
 
 /// A folded label without its parenthesised parts: 项目名称(全称) is 项目名称.
-fn core_of(head: &str) -> String {
+fn core_of(head: &str) -> std::borrow::Cow<'_, str> {
+    if !head.contains(['(', '[', '【']) {
+        return std::borrow::Cow::Borrowed(head);
+    }
     let mut out = String::with_capacity(head.len());
     let mut depth = 0u32;
     for c in head.chars() {
@@ -300,7 +303,7 @@ fn core_of(head: &str) -> String {
             _ => {}
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// A line of the 资金情况 block.
