@@ -30,6 +30,7 @@ pub mod locate;
 pub mod model;
 pub mod read;
 pub mod report;
+pub mod rule;
 pub mod template;
 pub mod text;
 pub mod validate;
@@ -37,11 +38,12 @@ pub mod value;
 mod walk;
 pub mod write;
 
+use crate::rule::Rule;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::model::{Diagnostic, Extraction, Project, Severity};
+use crate::model::{Diagnostic, Extraction, Project};
 pub use crate::read::Limits;
 
 pub use walk::{Input, Walked, inputs};
@@ -124,8 +126,7 @@ pub fn extract_input(input: &Input, limits: &Limits) -> (Vec<Project>, Vec<Diagn
         Err(e @ read::ReadError::OwnOutput(_)) => (
             Vec::new(),
             vec![Diagnostic::file(
-                Severity::Warning,
-                "own-output",
+                Rule::OwnOutput,
                 &input.display,
                 e.to_string(),
             )],
@@ -133,8 +134,7 @@ pub fn extract_input(input: &Input, limits: &Limits) -> (Vec<Project>, Vec<Diagn
         Err(e) => (
             Vec::new(),
             vec![Diagnostic::file(
-                Severity::Error,
-                "unreadable-file",
+                Rule::UnreadableFile,
                 &input.display,
                 e.to_string(),
             )],
@@ -153,8 +153,7 @@ pub fn extract_file(
         Err(e) => (
             Vec::new(),
             vec![Diagnostic::file(
-                Severity::Error,
-                "unreadable-file",
+                Rule::UnreadableFile,
                 display,
                 e.to_string(),
             )],
@@ -171,8 +170,7 @@ pub fn extract_sheets(display: &str, sheets: &[read::Sheet]) -> (Vec<Project>, V
             diagnostics.push(Diagnostic {
                 sheet: Some(sheet.name.clone()),
                 ..Diagnostic::file(
-                    Severity::Warning,
-                    "ignored-cells",
+                    Rule::IgnoredCells,
                     display,
                     format!(
                         "忽略了 {} 个超出表格范围（列数超过上限）的单元格",
@@ -191,7 +189,7 @@ pub fn extract_sheets(display: &str, sheets: &[read::Sheet]) -> (Vec<Project>, V
         } else {
             "未找到绩效目标表：没有“三级指标”与“指标值”表头".to_string()
         };
-        diagnostics.push(Diagnostic::file(Severity::Error, "no-table", display, why));
+        diagnostics.push(Diagnostic::file(Rule::NoTable, display, why));
     }
     (projects, diagnostics)
 }

@@ -8,6 +8,7 @@ use indexmap::IndexMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::rule::Rule;
 use crate::value::Value;
 
 /// Where a table was found: the file, its sheet and the A1 range it covers.
@@ -184,8 +185,8 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// A stable rule id such as `unreadable-file` or `funds-sum`.
-    pub rule: String,
+    /// The rule it was found under; in JSON its stable id (`funds-sum`).
+    pub rule: Rule,
     pub file: String,
     pub sheet: Option<String>,
     pub cell: Option<String>,
@@ -194,11 +195,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A finding about a whole file.
-    pub fn file(severity: Severity, rule: &str, file: &str, message: impl Into<String>) -> Self {
+    /// A finding about a whole file, with its rule's severity.
+    pub fn file(rule: Rule, file: &str, message: impl Into<String>) -> Self {
         Diagnostic {
-            severity,
-            rule: rule.to_string(),
+            severity: rule.severity(),
+            rule,
             file: file.to_string(),
             sheet: None,
             cell: None,
@@ -206,17 +207,11 @@ impl Diagnostic {
         }
     }
 
-    /// A finding about one cell of a project's sheet.
-    pub fn at(
-        severity: Severity,
-        rule: &str,
-        source: &Source,
-        cell: Option<&str>,
-        message: impl Into<String>,
-    ) -> Self {
+    /// A finding about one cell of a project's sheet, with its rule's severity.
+    pub fn at(rule: Rule, source: &Source, cell: Option<&str>, message: impl Into<String>) -> Self {
         Diagnostic {
-            severity,
-            rule: rule.to_string(),
+            severity: rule.severity(),
+            rule,
             file: source.file.clone(),
             sheet: Some(source.sheet.clone()),
             cell: cell.map(str::to_string),

@@ -244,12 +244,12 @@ pub fn neutralise(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rule::Rule;
 
     #[test]
     fn findings_stay_on_one_line() {
         let d = Diagnostic::file(
-            crate::model::Severity::Error,
-            "no-table",
+            Rule::NoTable,
             "a\nb.xlsx: error[x] forged",
             "值“\u{1b}]0;title\u{7}”",
         );
@@ -270,7 +270,7 @@ mod tests {
         assert_eq!(neutralise("有所提高"), "有所提高");
         assert_eq!(neutralise("≥90%"), "≥90%");
     }
-    use crate::model::{Severity, Source};
+    use crate::model::Source;
 
     /// The streamed document is the one serde would write of the whole extraction.
     #[test]
@@ -281,7 +281,7 @@ mod tests {
             indicators: Vec::new(),
             ..Project::default()
         };
-        let d = Diagnostic::file(Severity::Error, "no-table", "a.xlsx", "无表");
+        let d = Diagnostic::file(Rule::NoTable, "a.xlsx", "无表");
         for (projects, diagnostics) in [
             (vec![], vec![]),
             (vec![p.clone()], vec![]),
@@ -312,8 +312,7 @@ mod tests {
             ..Source::default()
         };
         let d = Diagnostic::at(
-            Severity::Error,
-            "funds-sum",
+            Rule::FundsSum,
             &src,
             Some("C7"),
             "年度资金总额 24.02 ≠ 财政拨款 20.00 + 非财政拨款 0.00",
@@ -322,12 +321,7 @@ mod tests {
             concise(&d),
             "机关工委.xlsx:项目1!C7: error[funds-sum] 年度资金总额 24.02 ≠ 财政拨款 20.00 + 非财政拨款 0.00"
         );
-        let d = Diagnostic::file(
-            Severity::Error,
-            "unreadable-file",
-            "坏.xlsx",
-            "文件为空（0 字节）",
-        );
+        let d = Diagnostic::file(Rule::UnreadableFile, "坏.xlsx", "文件为空（0 字节）");
         assert_eq!(
             concise(&d),
             "坏.xlsx: error[unreadable-file] 文件为空（0 字节）"

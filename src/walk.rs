@@ -1,8 +1,9 @@
 //! Command-line paths → the workbooks to read, in a stable order.
 
+use crate::rule::Rule;
 use std::path::{Path, PathBuf};
 
-use crate::model::{Diagnostic, Severity};
+use crate::model::Diagnostic;
 
 /// One workbook to read, with the name findings give it.
 #[derive(Debug, Clone)]
@@ -61,14 +62,12 @@ pub fn inputs(paths: &[PathBuf]) -> Walked {
                 });
             }
             Ok(_) => walked.diagnostics.push(Diagnostic::file(
-                Severity::Error,
-                "unreadable-file",
+                Rule::UnreadableFile,
                 &display,
                 "不是普通文件（管道、设备或套接字），未读取",
             )),
             Err(_) => walked.diagnostics.push(Diagnostic::file(
-                Severity::Error,
-                "unreadable-file",
+                Rule::UnreadableFile,
                 &display,
                 "文件不存在",
             )),
@@ -114,8 +113,7 @@ fn walk_dir(dir: &Path, walked: &mut Walked, seen: &mut Seen) {
         Err(e) => {
             let display = dir.display().to_string();
             walked.diagnostics.push(Diagnostic::file(
-                Severity::Error,
-                "unreadable-file",
+                Rule::UnreadableFile,
                 &display,
                 format!("无法读取目录：{e}"),
             ));

@@ -14,12 +14,13 @@
 mod indicators;
 mod labels;
 
+use crate::rule::Rule;
 use rustc_hash::FxHashMap as HashMap;
 
 use indexmap::IndexMap;
 use rust_decimal::Decimal;
 
-use crate::model::{Diagnostic, Funds, Project, Severity, Source};
+use crate::model::{Diagnostic, Funds, Project, Source};
 use crate::read::{CellValue, Grid, Sheet};
 use crate::text::{a1, a1_range, clean};
 use crate::value::{decimal_from_f64, money};
@@ -530,8 +531,7 @@ impl TableBuilder<'_> {
                     continue;
                 }
                 self.diagnostics.push(Diagnostic::at(
-                    Severity::Warning,
-                    "unmapped-label",
+                    Rule::UnmappedLabel,
                     &self.source,
                     Some(&a1(r, *c)),
                     format!(
@@ -574,8 +574,7 @@ impl TableBuilder<'_> {
         let amount = match amount {
             Some(a) if a.number.abs() > limit => {
                 self.diagnostics.push(Diagnostic::at(
-                    Severity::Warning,
-                    "bad-amount",
+                    Rule::BadAmount,
                     &self.source,
                     Some(&a1(at.0, at.1)),
                     format!(
@@ -592,8 +591,7 @@ impl TableBuilder<'_> {
         if amount.is_none() && !crate::value::is_placeholder(&v.text()) {
             let text = v.text();
             self.diagnostics.push(Diagnostic::at(
-                Severity::Warning,
-                "bad-amount",
+                Rule::BadAmount,
                 &self.source,
                 Some(&a1(at.0, at.1)),
                 format!("{}的金额“{}”不是数字", fund_name(fund), text),
@@ -710,13 +708,7 @@ fn missing_fields(p: &Project, out: &mut Vec<Diagnostic>) {
             Some(_) => format!("{label}为空"),
             None => format!("未找到{label}"),
         };
-        out.push(Diagnostic::at(
-            Severity::Error,
-            "empty-field",
-            &p.source,
-            cell,
-            message,
-        ));
+        out.push(Diagnostic::at(Rule::EmptyField, &p.source, cell, message));
     }
 }
 

@@ -10,6 +10,7 @@
 //! severity = "off"
 //! ```
 
+use crate::rule::Rule;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -59,9 +60,7 @@ impl Config {
     pub fn from_toml(text: &str) -> anyhow::Result<Config> {
         let config: Config = toml::from_str(text)?;
         for id in config.rules.keys() {
-            if super::rule(id).is_none() {
-                anyhow::bail!("未知的规则：{id}");
-            }
+            id.parse::<Rule>()?;
         }
         Ok(config)
     }
@@ -71,11 +70,11 @@ impl Config {
     /// # Errors
     /// When no rule has that id.
     pub fn set(&mut self, id: &str, level: Level) -> anyhow::Result<()> {
-        if super::rule(id).is_none() {
-            let known: Vec<&str> = super::RULES.iter().map(|r| r.id).collect();
-            anyhow::bail!("未知的规则：{id}（可用：{}）", known.join(", "));
-        }
-        self.rules.entry(id.to_string()).or_default().severity = Some(level);
+        let rule: Rule = id.parse()?;
+        self.rules
+            .entry(rule.as_str().to_string())
+            .or_default()
+            .severity = Some(level);
         Ok(())
     }
 
@@ -90,7 +89,7 @@ impl Config {
 
     /// The diagnostic with its configured severity, or `None` when the rule is off.
     pub fn apply(&self, mut d: Diagnostic) -> Option<Diagnostic> {
-        match self.rules.get(&d.rule).and_then(|r| r.severity) {
+        match self.rules.get(d.rule.as_str()).and_then(|r| r.severity) {
             Some(Level::Off) => None,
             Some(Level::Error) => {
                 d.severity = Severity::Error;
@@ -116,7 +115,7 @@ mod tests {
                 .unwrap();
         assert_eq!(c.tolerance("cost-sum"), "0.01".parse().unwrap());
         assert_eq!(c.tolerance("funds-sum"), Decimal::ZERO);
-        let d = Diagnostic::file(Severity::Warning, "cost-sum", "a.xlsx", "x");
+        let d = Diagnostic::file(Rule::CostSum, "a.xlsx", "x");
         assert_eq!(c.apply(d.clone()).unwrap().severity, Severity::Error);
         c.set("cost-sum", Level::Off).unwrap();
         assert!(c.apply(d).is_none());

@@ -1,6 +1,7 @@
 //! Rules on the money: `funds-sum`, `cost-sum` (`empty-field` is the reader's: a table
 //! without its project, department or amount is reported as it is read).
 
+use crate::rule::Rule;
 use rust_decimal::Decimal;
 
 use super::Finding;
@@ -34,7 +35,7 @@ pub(crate) fn funds_sum(p: &Project, tolerance: Decimal) -> Vec<Finding> {
     }
     message.push_str(&format!("（合计 {}）", m(sum)));
     vec![Finding::new(
-        "funds-sum",
+        Rule::FundsSum,
         p.cells.get("funds.total").map(String::as_str),
         message,
     )]
@@ -74,7 +75,7 @@ pub(crate) fn cost_sum(p: &Project, tolerance: Decimal) -> Vec<Finding> {
         costs.len()
     );
     vec![Finding::new(
-        "cost-sum",
+        Rule::CostSum,
         p.cells.get("funds.total").map(String::as_str),
         message,
     )]

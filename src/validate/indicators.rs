@@ -3,6 +3,7 @@
 
 use super::Finding;
 use crate::model::Project;
+use crate::rule::Rule;
 use crate::text::fold;
 use crate::value::{Kind, Op, leading_number};
 
@@ -39,7 +40,7 @@ pub(crate) fn missing_category(p: &Project) -> Vec<Finding> {
     ["产出", "效益", "满意度"]
         .iter()
         .filter(|cat| !p.indicators.iter().any(|i| i.level1.starts_with(*cat)))
-        .map(|cat| Finding::new("missing-category", cell, format!("缺少{cat}指标")))
+        .map(|cat| Finding::new(Rule::MissingCategory, cell, format!("缺少{cat}指标")))
         .collect()
 }
 
@@ -56,7 +57,7 @@ pub(crate) fn unknown_level(p: &Project) -> Vec<Finding> {
             None => {
                 let nearest = nearest(&i.level1, FRAMEWORK.iter().map(|(l1, _)| *l1));
                 out.push(Finding::new(
-                    "unknown-level",
+                    Rule::UnknownLevel,
                     i.cells.level1.as_deref(),
                     format!(
                         "一级指标“{}”不在指标体系内，是否应为“{nearest}”？",
@@ -74,7 +75,7 @@ pub(crate) fn unknown_level(p: &Project) -> Vec<Finding> {
                     format!("“{}”不在{l1}之下", i.level2)
                 };
                 out.push(Finding::new(
-                    "unknown-level",
+                    Rule::UnknownLevel,
                     i.cells.level2.as_deref().or(Some(i.cell.as_str())),
                     format!("二级指标{what}，是否应为“{nearest}”？"),
                 ));
@@ -130,7 +131,7 @@ pub(crate) fn bad_value(p: &Project) -> Vec<Finding> {
                 }
                 _ => return None,
             };
-            Some(Finding::new("bad-value", Some(&i.cell), message))
+            Some(Finding::new(Rule::BadValue, Some(&i.cell), message))
         })
         .collect()
 }
@@ -142,7 +143,7 @@ pub(crate) fn missing_unit(p: &Project) -> Vec<Finding> {
         .filter(|i| i.value.kind() == Kind::Quantitative && i.value.unit.is_none())
         .map(|i| {
             Finding::new(
-                "missing-unit",
+                Rule::MissingUnit,
                 Some(&i.cell),
                 format!("“{}”的指标值“{}”没有计量单位", i.name, i.value.text),
             )
@@ -165,7 +166,7 @@ pub(crate) fn timeliness_year(p: &Project) -> Vec<Finding> {
             (!wrong.is_empty()).then(|| {
                 let list: Vec<String> = wrong.iter().map(|y| format!("{y}年")).collect();
                 Finding::new(
-                    "timeliness-year",
+                    Rule::TimelinessYear,
                     Some(&i.cell),
                     format!(
                         "“{}”的指标值“{}”写的是{}，不在预算年度 {year} 年内",

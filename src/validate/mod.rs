@@ -13,7 +13,7 @@ mod testing;
 
 use indexmap::IndexMap;
 
-use crate::model::{Diagnostic, Extraction, Project, Severity};
+use crate::model::{Diagnostic, Extraction, Project};
 pub use projects::ProjectKey;
 
 pub use config::{Config, Level};
@@ -22,110 +22,22 @@ pub use indicators::FRAMEWORK;
 #[cfg(test)]
 pub(crate) use testing::clean as testing_clean;
 
-/// A rule: its id, what it checks, its default severity.
-pub struct Rule {
-    pub id: &'static str,
-    pub severity: Severity,
-    pub summary: &'static str,
-}
+pub use crate::rule::Rule;
 
-/// Every rule `check` knows, in the order findings are reported.
-pub const RULES: &[Rule] = &[
-    Rule {
-        id: "unreadable-file",
-        severity: Severity::Error,
-        summary: "文件无法读取（损坏、加密、为空或不是电子表格）",
-    },
-    Rule {
-        id: "no-table",
-        severity: Severity::Error,
-        summary: "文件中没有绩效目标表",
-    },
-    Rule {
-        id: "bad-amount",
-        severity: Severity::Warning,
-        summary: "资金金额不是数字",
-    },
-    Rule {
-        id: "own-output",
-        severity: Severity::Warning,
-        summary: "目录中 jixiao 自己写出的汇总或拆分工作簿，未计入",
-    },
-    Rule {
-        id: "ignored-cells",
-        severity: Severity::Warning,
-        summary: "超出列数上限的单元格被忽略",
-    },
-    Rule {
-        id: "unmapped-label",
-        severity: Severity::Warning,
-        summary: "表头中有未能识别的标签，其值未读取",
-    },
-    Rule {
-        id: "empty-field",
-        severity: Severity::Error,
-        summary: "二级项目名称、主管部门或年度资金总额为空",
-    },
-    Rule {
-        id: "funds-sum",
-        severity: Severity::Error,
-        summary: "年度资金总额 ≠ 财政拨款 + 非财政拨款（+ 其他来源）",
-    },
-    Rule {
-        id: "cost-sum",
-        severity: Severity::Warning,
-        summary: "金额类成本指标之和 ≠ 年度资金总额",
-    },
-    Rule {
-        id: "missing-category",
-        severity: Severity::Error,
-        summary: "缺少产出、效益或满意度指标",
-    },
-    Rule {
-        id: "unknown-level",
-        severity: Severity::Warning,
-        summary: "一级/二级指标不在指标体系内",
-    },
-    Rule {
-        id: "bad-value",
-        severity: Severity::Error,
-        summary: "指标值为空、占位符或无法识别",
-    },
-    Rule {
-        id: "missing-unit",
-        severity: Severity::Warning,
-        summary: "定量指标没有计量单位",
-    },
-    Rule {
-        id: "timeliness-year",
-        severity: Severity::Warning,
-        summary: "时效指标的年份不在预算年度内",
-    },
-    Rule {
-        id: "duplicate-project",
-        severity: Severity::Warning,
-        summary: "同一主管部门的同一项目出现两次（重复报送）",
-    },
-];
-
-/// The default severity of a rule, if the rule exists.
-pub fn rule(id: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.id == id)
+/// The rule an id names, if any.
+pub fn rule(id: &str) -> Option<Rule> {
+    id.parse().ok()
 }
 
 /// A finding before the configuration decides its severity.
 pub(crate) struct Finding {
-    pub rule: &'static str,
+    pub rule: Rule,
     pub cell: Option<String>,
     pub message: String,
 }
 
 impl Finding {
-    pub(crate) fn new(
-        rule: &'static str,
-        cell: Option<&str>,
-        message: impl Into<String>,
-    ) -> Finding {
+    pub(crate) fn new(rule: Rule, cell: Option<&str>, message: impl Into<String>) -> Finding {
         Finding {
             rule,
             cell: cell.map(str::to_string),
@@ -213,8 +125,7 @@ impl<'a> Checker<'a> {
 }
 
 fn diagnostic(f: Finding, source: &crate::model::Source) -> Diagnostic {
-    let severity = rule(f.rule).map_or(Severity::Warning, |r| r.severity);
-    Diagnostic::at(severity, f.rule, source, f.cell.as_deref(), f.message)
+    Diagnostic::at(f.rule, source, f.cell.as_deref(), f.message)
 }
 
 /// The findings of the per-project rules, before severities are applied.

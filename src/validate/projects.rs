@@ -1,5 +1,6 @@
 //! Rules across projects: `duplicate-project`.
 
+use crate::rule::Rule;
 use indexmap::IndexMap;
 
 use super::Finding;
@@ -47,7 +48,7 @@ impl Duplicates {
                     s.file, s.sheet
                 );
                 Some(Finding::new(
-                    "duplicate-project",
+                    Rule::DuplicateProject,
                     key.cell.as_deref(),
                     message,
                 ))

@@ -81,5 +81,5 @@ pub fn push(p: &mut Project, l1: &str, l2: &str, name: &str, value: &str) {
 
 /// The rule ids a project's findings carry.
 pub fn rules(findings: &[super::Finding]) -> Vec<&'static str> {
-    findings.iter().map(|f| f.rule).collect()
+    findings.iter().map(|f| f.rule.as_str()).collect()
 }

@@ -290,22 +290,26 @@ pub fn write_issues(
         };
         ws.write_number_with_format(r, 0, (i + 1) as f64, &f.number)?;
         ws.write_string_with_format(r, 1, level, &f.number)?;
-        ws.write_string_with_format(r, 2, &d.rule, &f.text)?;
+        ws.write_string_with_format(r, 2, d.rule.as_str(), &f.text)?;
         ws.write_string_with_format(r, 3, &d.file, &f.text)?;
         ws.write_string_with_format(r, 4, d.sheet.as_deref().unwrap_or(""), &f.text)?;
         ws.write_string_with_format(r, 5, d.cell.as_deref().unwrap_or(""), &f.number)?;
         ws.write_string_with_format(r, 6, &d.message, &f.text)?;
         // Wrapped messages need their rows' height, or they overlap when printed.
-        let lines = [(&d.message, 6), (&d.file, 3), (&d.rule, 2)]
-            .iter()
-            .map(|(text, c)| super::wrapped_lines(text, ISSUE_HEADERS[*c].1))
-            .chain(
-                d.sheet
-                    .iter()
-                    .map(|s| super::wrapped_lines(s, ISSUE_HEADERS[4].1)),
-            )
-            .max()
-            .unwrap_or(1);
+        let lines = [
+            (d.message.as_str(), 6),
+            (d.file.as_str(), 3),
+            (d.rule.as_str(), 2),
+        ]
+        .iter()
+        .map(|(text, c)| super::wrapped_lines(text, ISSUE_HEADERS[*c].1))
+        .chain(
+            d.sheet
+                .iter()
+                .map(|s| super::wrapped_lines(s, ISSUE_HEADERS[4].1)),
+        )
+        .max()
+        .unwrap_or(1);
         ws.set_row_height(r, super::official::height(lines))?;
     }
     if diagnostics.is_empty() {

@@ -130,7 +130,7 @@ fn committed_samples_are_current() {
         let findings = |x: &Extraction| {
             x.diagnostics
                 .iter()
-                .map(|d| (d.rule.clone(), d.cell.clone(), d.message.clone()))
+                .map(|d| (d.rule, d.cell.clone(), d.message.clone()))
                 .collect::<Vec<_>>()
         };
         assert_eq!(findings(&old), findings(&fresh), "{}", sample.name);
@@ -263,7 +263,7 @@ fn a_batch_with_bad_files_reports_each_and_extracts_the_rest() {
                     .unwrap()
                     .to_string_lossy()
                     .into_owned(),
-                d.rule.clone(),
+                d.rule.to_string(),
             )
         })
         .collect();

@@ -1,0 +1,199 @@
+//! The rules findings are made under: each with its stable id (the kebab-case name in
+//! JSON, in `--deny`/`--allow` and in the configuration), its default severity and a
+//! summary. Findings are built through a rule, so the severity comes from one place.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::model::Severity;
+
+/// A rule of the reader or of `check`, in the order findings are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Rule {
+    /// 文件无法读取（损坏、加密、为空或不是电子表格）
+    UnreadableFile,
+    /// 文件中没有绩效目标表
+    NoTable,
+    /// 资金金额不是数字
+    BadAmount,
+    /// 目录中 jixiao 自己写出的汇总或拆分工作簿，未计入
+    OwnOutput,
+    /// 超出列数上限的单元格被忽略
+    IgnoredCells,
+    /// 表头中有未能识别的标签，其值未读取
+    UnmappedLabel,
+    /// 二级项目名称、主管部门或年度资金总额为空
+    EmptyField,
+    /// 年度资金总额 ≠ 财政拨款 + 非财政拨款（+ 其他来源）
+    FundsSum,
+    /// 金额类成本指标之和 ≠ 年度资金总额
+    CostSum,
+    /// 缺少产出、效益或满意度指标
+    MissingCategory,
+    /// 一级/二级指标不在指标体系内
+    UnknownLevel,
+    /// 指标值为空、占位符或无法识别
+    BadValue,
+    /// 定量指标没有计量单位
+    MissingUnit,
+    /// 时效指标的年份不在预算年度内
+    TimelinessYear,
+    /// 同一主管部门的同一项目出现两次（重复报送）
+    DuplicateProject,
+}
+
+impl Rule {
+    /// Every rule, in the order findings are reported.
+    pub const ALL: &'static [Rule] = &[
+        Rule::UnreadableFile,
+        Rule::NoTable,
+        Rule::BadAmount,
+        Rule::OwnOutput,
+        Rule::IgnoredCells,
+        Rule::UnmappedLabel,
+        Rule::EmptyField,
+        Rule::FundsSum,
+        Rule::CostSum,
+        Rule::MissingCategory,
+        Rule::UnknownLevel,
+        Rule::BadValue,
+        Rule::MissingUnit,
+        Rule::TimelinessYear,
+        Rule::DuplicateProject,
+    ];
+
+    /// The stable id (`funds-sum`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::UnreadableFile => "unreadable-file",
+            Rule::NoTable => "no-table",
+            Rule::BadAmount => "bad-amount",
+            Rule::OwnOutput => "own-output",
+            Rule::IgnoredCells => "ignored-cells",
+            Rule::UnmappedLabel => "unmapped-label",
+            Rule::EmptyField => "empty-field",
+            Rule::FundsSum => "funds-sum",
+            Rule::CostSum => "cost-sum",
+            Rule::MissingCategory => "missing-category",
+            Rule::UnknownLevel => "unknown-level",
+            Rule::BadValue => "bad-value",
+            Rule::MissingUnit => "missing-unit",
+            Rule::TimelinessYear => "timeliness-year",
+            Rule::DuplicateProject => "duplicate-project",
+        }
+    }
+
+    /// The severity a finding has unless the configuration says otherwise.
+    pub fn severity(self) -> Severity {
+        match self {
+            Rule::UnreadableFile => Severity::Error,
+            Rule::NoTable => Severity::Error,
+            Rule::BadAmount => Severity::Warning,
+            Rule::OwnOutput => Severity::Warning,
+            Rule::IgnoredCells => Severity::Warning,
+            Rule::UnmappedLabel => Severity::Warning,
+            Rule::EmptyField => Severity::Error,
+            Rule::FundsSum => Severity::Error,
+            Rule::CostSum => Severity::Warning,
+            Rule::MissingCategory => Severity::Error,
+            Rule::UnknownLevel => Severity::Warning,
+            Rule::BadValue => Severity::Error,
+            Rule::MissingUnit => Severity::Warning,
+            Rule::TimelinessYear => Severity::Warning,
+            Rule::DuplicateProject => Severity::Warning,
+        }
+    }
+
+    /// What the rule finds, in Chinese.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Rule::UnreadableFile => "文件无法读取（损坏、加密、为空或不是电子表格）",
+            Rule::NoTable => "文件中没有绩效目标表",
+            Rule::BadAmount => "资金金额不是数字",
+            Rule::OwnOutput => "目录中 jixiao 自己写出的汇总或拆分工作簿，未计入",
+            Rule::IgnoredCells => "超出列数上限的单元格被忽略",
+            Rule::UnmappedLabel => "表头中有未能识别的标签，其值未读取",
+            Rule::EmptyField => "二级项目名称、主管部门或年度资金总额为空",
+            Rule::FundsSum => "年度资金总额 ≠ 财政拨款 + 非财政拨款（+ 其他来源）",
+            Rule::CostSum => "金额类成本指标之和 ≠ 年度资金总额",
+            Rule::MissingCategory => "缺少产出、效益或满意度指标",
+            Rule::UnknownLevel => "一级/二级指标不在指标体系内",
+            Rule::BadValue => "指标值为空、占位符或无法识别",
+            Rule::MissingUnit => "定量指标没有计量单位",
+            Rule::TimelinessYear => "时效指标的年份不在预算年度内",
+            Rule::DuplicateProject => "同一主管部门的同一项目出现两次（重复报送）",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An id that names no rule; the message lists the ones that exist.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("未知的规则：{0}（可用：{known}）", known = Rule::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "))]
+pub struct UnknownRule(pub String);
+
+impl FromStr for Rule {
+    type Err = UnknownRule;
+
+    fn from_str(s: &str) -> Result<Rule, UnknownRule> {
+        Rule::ALL
+            .iter()
+            .copied()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| UnknownRule(s.to_string()))
+    }
+}
+
+impl PartialEq<str> for Rule {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Rule {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Rule {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Rule, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_are_unique() {
+        for r in Rule::ALL {
+            assert_eq!(r.as_str().parse::<Rule>(), Ok(*r));
+            assert!(!r.summary().is_empty());
+        }
+        let mut ids: Vec<&str> = Rule::ALL.iter().map(|r| r.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), Rule::ALL.len());
+        assert!("no-such-rule".parse::<Rule>().is_err());
+        assert_eq!(
+            serde_json::to_string(&Rule::FundsSum).unwrap(),
+            "\"funds-sum\""
+        );
+    }
+}
