@@ -123,7 +123,7 @@ pub fn indicator_stats(p: &Project) -> IndicatorStats {
         }
         s.cost_money = s
             .cost_money
-            .saturating_add(crate::validate::money_cost(i).unwrap_or_default());
+            .saturating_add(crate::framework::money_cost(i).unwrap_or_default());
     }
     s
 }

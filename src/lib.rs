@@ -26,6 +26,7 @@ macro_rules! note {
 pub mod aggregate;
 pub mod cli;
 pub mod commands;
+pub mod framework;
 pub mod locate;
 pub mod model;
 pub mod read;

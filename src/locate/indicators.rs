@@ -5,10 +5,10 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::labels::{Class, Column, Field};
 use super::{GridHead, Header, TableBuilder, squeeze_into};
+use crate::framework::FRAMEWORK;
 use crate::model::{Indicator, IndicatorCells, Project};
 use crate::read::CellValue;
 use crate::text::{a1, a1_range, clean};
-use crate::validate::FRAMEWORK;
 use crate::value::Value;
 
 impl TableBuilder<'_> {

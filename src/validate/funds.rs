@@ -1,12 +1,12 @@
 //! Rules on the money: `funds-sum`, `cost-sum` (`empty-field` is the reader's: a table
 //! without its project, department or amount is reported as it is read).
 
+use crate::framework::money_cost;
 use crate::rule::Rule;
 use rust_decimal::Decimal;
 
 use super::Finding;
-use crate::model::{Indicator, Project};
-use crate::value::Op;
+use crate::model::Project;
 
 /// `funds-sum`: 年度资金总额 = 财政拨款 + 非财政拨款 (+ every other listed source).
 pub(crate) fn funds_sum(p: &Project, tolerance: Decimal) -> Vec<Finding> {
@@ -39,18 +39,6 @@ pub(crate) fn funds_sum(p: &Project, tolerance: Decimal) -> Vec<Finding> {
         p.cells.get("funds.total").map(String::as_str),
         message,
     )]
-}
-
-/// A 成本指标 whose value is an amount of money (元 or 万元) capped or fixed (≤, ＜, ＝):
-/// the ones that should add up to the total. Ratios (＝100%) do not count.
-pub fn money_cost(i: &Indicator) -> Option<Decimal> {
-    let is_cost = i.level2.contains("成本") || i.level1.contains("成本");
-    let capped = matches!(i.value.op, Some(Op::Le | Op::Lt | Op::Eq));
-    if is_cost && capped {
-        i.value.money_wan()
-    } else {
-        None
-    }
 }
 
 /// `cost-sum`: the money-valued 成本指标 add up to 年度资金总额.

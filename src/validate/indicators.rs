@@ -2,33 +2,11 @@
 //! `missing-unit`, `timeliness-year`.
 
 use super::Finding;
+use crate::framework::FRAMEWORK;
 use crate::model::Project;
 use crate::rule::Rule;
 use crate::text::fold;
 use crate::value::{Kind, Op, leading_number};
-
-/// The indicator framework (domain.md §3); both generations are accepted.
-pub const FRAMEWORK: &[(&str, &[&str])] = &[
-    (
-        "产出指标",
-        &["数量指标", "质量指标", "时效指标", "成本指标"],
-    ),
-    (
-        "成本指标",
-        &["经济成本指标", "社会成本指标", "生态环境成本指标"],
-    ),
-    (
-        "效益指标",
-        &[
-            "经济效益指标",
-            "社会效益指标",
-            "生态效益指标",
-            "环境效益指标",
-            "可持续影响指标",
-        ],
-    ),
-    ("满意度指标", &["服务对象满意度指标"]),
-];
 
 /// `missing-category`: at least one 产出, one 效益 and one 满意度 indicator.
 pub(crate) fn missing_category(p: &Project) -> Vec<Finding> {

@@ -16,9 +16,8 @@ use indexmap::IndexMap;
 use crate::model::{Diagnostic, Extraction, Project};
 pub use projects::ProjectKey;
 
+pub use crate::framework::{FRAMEWORK, money_cost};
 pub use config::{Config, Level};
-pub use funds::money_cost;
-pub use indicators::FRAMEWORK;
 #[cfg(test)]
 pub(crate) use testing::clean as testing_clean;
 

@@ -6,8 +6,8 @@
 
 use rust_xlsxwriter::{DataValidation, DataValidationRule, Worksheet, XlsxError};
 
+use crate::framework::FRAMEWORK;
 use crate::model::Project;
-use crate::validate::FRAMEWORK;
 use crate::write::official::{self, Layout, height};
 
 /// Widths of A–G: 绩效指标 | 一级指标 | 二级指标 | 三级指标 | 符号 | 指标值 | 说明.

@@ -187,7 +187,7 @@ pub fn write_project(
 /// in the framework's order within each), source order kept within a group, labels
 /// outside the framework after the rest: 一级 and 二级 then merge in whole runs.
 fn in_framework_order(indicators: &[crate::model::Indicator]) -> Vec<&crate::model::Indicator> {
-    use crate::validate::FRAMEWORK;
+    use crate::framework::FRAMEWORK;
     let rank = |i: &crate::model::Indicator| {
         let one = FRAMEWORK.iter().position(|(l1, _)| *l1 == i.level1);
         let two = one.and_then(|k| FRAMEWORK[k].1.iter().position(|l2| *l2 == i.level2));
