@@ -21,9 +21,34 @@ pub struct Walked {
     pub diagnostics: Vec<Diagnostic>,
     /// Files in walked directories that are not spreadsheets, skipped.
     pub skipped: Vec<PathBuf>,
+    /// FIFOs, sockets and devices found in walked directories, skipped.
+    pub special: Vec<PathBuf>,
+    /// Directories and files reached a second time through a link, not read again.
+    pub repeated: Vec<PathBuf>,
 }
 
 impl Walked {
+    /// What was left out on the way, one line each in Chinese, for a command to print.
+    pub fn notes(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for p in &self.skipped {
+            out.push(format!("跳过非电子表格文件：{}", p.display()));
+        }
+        for p in &self.special {
+            out.push(format!(
+                "跳过非普通文件（管道、设备或套接字）：{}",
+                p.display()
+            ));
+        }
+        for p in &self.repeated {
+            out.push(format!(
+                "跳过已读过的目录或文件（链接指向同一处）：{}",
+                p.display()
+            ));
+        }
+        out
+    }
+
     /// The paths of the workbooks to read.
     pub fn paths(&self) -> Vec<PathBuf> {
         self.files.iter().map(|f| f.path.clone()).collect()
@@ -73,21 +98,8 @@ pub fn inputs(paths: &[PathBuf]) -> Walked {
             )),
         }
     }
-    for skipped in &walked.skipped {
-        note!("跳过非电子表格文件：{}", skipped.display());
-    }
-    for special in &seen.special {
-        note!(
-            "跳过非普通文件（管道、设备或套接字）：{}",
-            special.display()
-        );
-    }
-    for link in &seen.repeated {
-        note!(
-            "跳过已读过的目录或文件（链接指向同一处）：{}",
-            link.display()
-        );
-    }
+    walked.special = seen.special;
+    walked.repeated = seen.repeated;
     walked
 }
 

@@ -29,6 +29,9 @@ struct Report<'a> {
 /// When the configuration is invalid or a rule is unknown (exit status 2).
 pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
     let walked = crate::inputs(&args.paths);
+    for line in walked.notes() {
+        note!("{line}");
+    }
     let mut config = match &args.config {
         Some(path) => Config::from_file(path)
             .map_err(|e| e.context(format!("无法读取配置文件 {}", path.display())))?,

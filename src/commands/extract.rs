@@ -16,6 +16,9 @@ use crate::report::{self, JsonDocument};
 /// When the output cannot be written.
 pub fn run(args: &ExtractArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
     let walked = crate::inputs(&args.paths);
+    for line in walked.notes() {
+        note!("{line}");
+    }
     let output = Output::new(args.output.as_deref(), args.force, &walked.paths())?;
     let bar = progress_bar(walked.files.len());
     let mut diagnostics: Vec<Diagnostic> = walked.diagnostics.clone();

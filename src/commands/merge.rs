@@ -16,6 +16,9 @@ use crate::write::{self, Layout};
 /// When the output cannot be written or the layout or configuration is invalid.
 pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
     let walked = crate::inputs(&args.paths);
+    for line in walked.notes() {
+        note!("{line}");
+    }
     let output = Output::new(Some(&args.output), args.force, &walked.paths())?;
     let (template, parts) = layout_parts(&args.layout)?;
     let config = match &args.config {

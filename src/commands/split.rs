@@ -16,6 +16,9 @@ use crate::write::{self, FileNames, Layout};
 /// When the directory cannot be made, a target exists without `--force`, or a write fails.
 pub fn run(args: &SplitArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
     let walked = crate::inputs(&args.paths);
+    for line in walked.notes() {
+        note!("{line}");
+    }
     let inputs = walked.paths();
     let (template, parts) = layout_parts(&args.layout)?;
     let (_, extraction) = read_inputs(walked, limits);
