@@ -4,8 +4,9 @@ use anyhow::Context;
 
 use crate::cli::MergeArgs;
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, layout_parts, read_inputs};
-use crate::model::Severity;
+use crate::model::{Diagnostic, Severity};
 use crate::report;
+use crate::rule::Rule;
 use crate::validate::{self, Config};
 use crate::write::{self, Layout};
 
@@ -26,8 +27,38 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
             .with_context(|| format!("无法读取配置文件 {}", path.display()))?,
         None => Config::default(),
     };
-    let (files, extraction) = read_inputs(walked, limits);
-    let diagnostics = validate::check(&extraction, &config);
+    // When a file was last changed: of two versions of a project, the newer counts.
+    let modified: std::collections::HashMap<String, std::time::SystemTime> = walked
+        .files
+        .iter()
+        .filter_map(|f| Some((f.display.clone(), f.path.metadata().ok()?.modified().ok()?)))
+        .collect();
+    let (files, mut extraction) = read_inputs(walked, limits);
+    let mut diagnostics = validate::check(&extraction, &config);
+    let resolved =
+        crate::aggregate::resolve_versions(std::mem::take(&mut extraction.projects), |p| {
+            (modified.get(&p.source.file).copied(), p.source.file.clone())
+        });
+    if !resolved.superseded.is_empty() {
+        // Each resubmission is said once, naming the version that counts.
+        diagnostics.retain(|d| d.rule != Rule::DuplicateProject);
+        for (p, winner) in &resolved.superseded {
+            let d = Diagnostic::at(
+                Rule::DuplicateProject,
+                &p.source,
+                p.cells.get("level2_project").map(String::as_str),
+                format!(
+                    "项目“{}”（{}）重复报送：这一版未计入合计，计入的是较新的 {}:{}",
+                    p.level2_project.as_deref().unwrap_or_default(),
+                    p.department.as_deref().unwrap_or_default(),
+                    winner.file,
+                    winner.sheet
+                ),
+            );
+            diagnostics.extend(config.apply(d));
+        }
+    }
+    extraction.projects = resolved.kept;
     for d in &diagnostics {
         note!("{}", report::concise(d));
     }
@@ -40,8 +71,13 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         return Ok(EXIT_FINDINGS);
     }
     let layout = Layout::new(&template, &parts);
-    let bytes = write::merged_workbook(&extraction.projects, &diagnostics, &layout)
-        .context("生成汇总工作簿失败")?;
+    let bytes = write::merged_workbook(
+        &extraction.projects,
+        &resolved.superseded,
+        &diagnostics,
+        &layout,
+    )
+    .context("生成汇总工作簿失败")?;
     output.write(|w| w.write_all(&bytes))?;
     let total = crate::aggregate::grand_total(&extraction.projects);
     note!(

@@ -38,19 +38,21 @@ fn output_workbook(kind: Option<&str>) -> Workbook {
 }
 
 /// The consolidated workbook: 汇总, one sheet per 主管部门 with its projects in the
-/// official layout (a page break between them), and 问题清单.
+/// official layout (a page break between them), and 问题清单. `superseded` (versions of
+/// a project a newer one replaced) are listed on 汇总, greyed and not summed.
 ///
 /// # Errors
 /// When rust_xlsxwriter refuses a cell or a sheet.
 pub fn merged_workbook(
     projects: &[Project],
+    superseded: &[(Project, crate::model::Source)],
     diagnostics: &[Diagnostic],
     l: &Layout<'_>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = output_workbook(Some("merge"));
     let mut names = SheetNames::default();
     let ws = wb.add_worksheet().set_name(names.unique("汇总"))?;
-    rollup::write_rollup(ws, l.template, projects)?;
+    rollup::write_rollup(ws, l.template, projects, superseded)?;
     for (dept, group) in aggregate::group_by(projects, aggregate::department_of) {
         let ws = wb.add_worksheet().set_name(names.unique(&dept))?;
         write_stacked(ws, l, &group)?;

@@ -40,6 +40,8 @@ struct Formats {
     sub_text: Format,
     sub_money: Format,
     sub_number: Format,
+    /// A version set aside (a resubmission replaced by a newer one): grey, not summed.
+    stale: Format,
 }
 
 impl Formats {
@@ -64,6 +66,10 @@ impl Formats {
             sub_text: sub.clone(),
             sub_money: sub.clone().set_num_format("0.00"),
             sub_number: sub.set_align(FormatAlign::Center),
+            stale: cell
+                .clone()
+                .set_font_color("#808080")
+                .set_font_strikethrough(),
         }
     }
 }
@@ -91,6 +97,7 @@ pub fn write_rollup(
     ws: &mut Worksheet,
     t: &Template,
     projects: &[Project],
+    superseded: &[(Project, crate::model::Source)],
 ) -> Result<(), XlsxError> {
     let f = Formats::new(t);
     let last_col = HEADERS.len() as u16 - 1;
@@ -189,8 +196,55 @@ pub fn write_rollup(
         projects.len(),
         all_counts,
     )?;
+    let filter_last = r;
+    // Versions a newer submission replaced: listed below the 合计, greyed, not summed.
+    if !superseded.is_empty() {
+        r += 2;
+        ws.merge_range(
+            r,
+            0,
+            r,
+            last_col,
+            &format!(
+                "未计入合计的重复报送（{} 个，已由较新的版本替代）",
+                superseded.len()
+            ),
+            &f.sub_text,
+        )?;
+        for (p, winner) in superseded {
+            r += 1;
+            let s = |o: &Option<String>| o.clone().unwrap_or_default();
+            ws.write_string_with_format(r, 0, "—", &f.stale)?;
+            ws.write_string_with_format(r, 1, s(&p.department), &f.stale)?;
+            ws.write_string_with_format(r, 2, s(&p.implementer), &f.stale)?;
+            ws.write_string_with_format(r, 3, s(&p.level1_project), &f.stale)?;
+            ws.write_string_with_format(r, 4, s(&p.level2_project), &f.stale)?;
+            for (k, amount) in [p.funds.total, p.funds.fiscal, p.funds.non_fiscal]
+                .iter()
+                .enumerate()
+            {
+                match amount.and_then(|d| d.to_f64()) {
+                    Some(x) => ws.write_number_with_format(r, MONEY + k as u16, x, &f.stale)?,
+                    None => ws.write_blank(r, MONEY + k as u16, &f.stale)?,
+                };
+            }
+            ws.merge_range(
+                r,
+                8,
+                r,
+                11,
+                &format!("由 {}:{} 替代", winner.file, winner.sheet),
+                &f.stale,
+            )?;
+            ws.write_string_with_format(r, 12, &p.source.file, &f.stale)?;
+            ws.write_string_with_format(r, 13, &p.source.sheet, &f.stale)?;
+            let lines = crate::write::wrapped_lines(&p.source.file, HEADERS[12].1)
+                .max(crate::write::wrapped_lines(&winner.file, 30.0));
+            ws.set_row_height(r, crate::write::official::height(lines))?;
+        }
+    }
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
-    ws.autofilter(HEADER_ROW, 0, r, last_col)?;
+    ws.autofilter(HEADER_ROW, 0, filter_last, last_col)?;
     ws.set_paper_size(t.print.paper.code());
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);

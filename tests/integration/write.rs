@@ -112,9 +112,25 @@ fn merge_rolls_up_86_52_and_reads_back() {
 fn merge_groups_departments_and_lists_every_finding() {
     let dir = Workdir::new();
     dir.write("in/official_seed.xlsx", &samples::all()[0].bytes);
+    // The department's later resubmission: the seed, modified after check/'s files.
+    let day =
+        |d: u64| std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000 + d * 86_400);
     for s in samples::problems() {
-        dir.write(&format!("in/{}", s.name), &s.bytes);
+        let path = dir.write(&format!("in/{}", s.name), &s.bytes);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(day(1))
+            .unwrap();
     }
+    let seed = dir.path().join("in/official_seed.xlsx");
+    std::fs::File::options()
+        .write(true)
+        .open(&seed)
+        .unwrap()
+        .set_modified(day(2))
+        .unwrap();
     let out = dir.run(&["merge", "in", "-o", "merged.xlsx"]);
     assert_eq!(
         out.status.code(),
@@ -127,34 +143,47 @@ fn merge_groups_departments_and_lists_every_finding() {
         seen["sheets"],
         serde_json::json!([
             "汇总",
-            "中共黔南州直属机关工作委员会",
             "（未填主管部门）",
+            "中共黔南州直属机关工作委员会",
             "问题清单"
         ])
     );
     let rollup = &seen["cells"]["汇总"];
-    // Seven projects of the committee (the seed, and three from check/), one without one.
+    // check/ holds three earlier versions of the seed's projects: each project counts
+    // once, in its newest version, and the project without a department stands alone.
+    // Departments in the order their counted projects first appear.
+    assert_eq!(rollup["B5"], "（未填主管部门） 小计（1 个项目）");
     assert_eq!(
-        rollup["B11"],
-        "中共黔南州直属机关工作委员会 小计（7 个项目）"
+        rollup["B10"],
+        "中共黔南州直属机关工作委员会 小计（4 个项目）"
     );
-    assert_eq!(rollup["F11"], 130.54);
-    assert_eq!(rollup["B13"], "（未填主管部门） 小计（1 个项目）");
-    assert_eq!(rollup["B14"], "合计（8 个项目）");
-    assert_eq!(rollup["F14"], 160.54);
+    assert_eq!(rollup["F10"], 86.52);
+    assert_eq!(rollup["B11"], "合计（5 个项目）");
+    assert_eq!(rollup["F11"], 116.52);
+    // The three versions set aside are listed below, not summed, naming what replaced them.
+    assert_eq!(
+        rollup["A13"],
+        "未计入合计的重复报送（3 个，已由较新的版本替代）"
+    );
+    for r in 14..=16 {
+        let replaced = rollup[format!("I{r}")].as_str().unwrap_or_default();
+        assert!(replaced.contains("official_seed.xlsx"), "I{r}: {replaced}");
+        let from = rollup[format!("M{r}")].as_str().unwrap_or_default();
+        assert!(from.contains("in/check/"), "M{r}: {from}");
+    }
     // The indicator counts have their subtotals too, as formulas with their values.
     for col in ["I", "J", "K", "L"] {
-        let formula = seen["formulas"]["汇总"][format!("{col}11")]
+        let formula = seen["formulas"]["汇总"][format!("{col}10")]
             .as_str()
             .unwrap_or_default();
         assert!(
             formula.starts_with(&format!("=SUBTOTAL(9,{col}")),
-            "{col}11: {formula}"
+            "{col}10: {formula}"
         );
-        let above: f64 = (4..11)
+        let above: f64 = (6..10)
             .map(|r| rollup[format!("{col}{r}")].as_f64().unwrap_or(0.0))
             .sum();
-        assert_eq!(rollup[format!("{col}11")].as_f64(), Some(above), "{col}11");
+        assert_eq!(rollup[format!("{col}10")].as_f64(), Some(above), "{col}10");
     }
     // 问题清单 carries what check finds, with file, sheet and cell.
     let check = dir.run(&["check", "in"]);
@@ -442,7 +471,7 @@ fn a_department_with_two_thousand_projects_merges() {
     let template = jixiao::template::Template::default();
     let parts = jixiao::template::TitleParts::default();
     let layout = jixiao::write::Layout::new(&template, &parts);
-    let bytes = jixiao::write::merged_workbook(&projects, &[], &layout).unwrap();
+    let bytes = jixiao::write::merged_workbook(&projects, &[], &[], &layout).unwrap();
     let sheets = jixiao::read::read_bytes(&bytes).unwrap();
     let (back, _) = jixiao::extract_sheets("merged.xlsx", &sheets);
     assert_eq!(back.len(), 2_000);
