@@ -112,6 +112,10 @@ pub struct MergeArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// 应报送部门名单（.csv 或工作簿，第一列每行一个主管部门）：汇总中加“报送情况”表。
+    #[arg(long, value_name = "FILE")]
+    pub expect: Option<PathBuf>,
+
     #[command(flatten)]
     pub layout: LayoutArgs,
 }
@@ -174,6 +178,10 @@ pub struct CheckArgs {
     /// 规则配置文件（TOML：各规则的级别和容差）。
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// 应报送部门名单（.csv 或工作簿，第一列每行一个主管部门）：最后列出未报送的部门。
+    #[arg(long, value_name = "FILE")]
+    pub expect: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

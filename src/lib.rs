@@ -32,6 +32,7 @@ pub mod model;
 pub mod read;
 pub mod report;
 pub mod rule;
+pub mod season;
 pub mod template;
 pub mod text;
 pub mod validate;

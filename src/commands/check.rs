@@ -43,6 +43,12 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     for id in &args.allow {
         config.set(id, Level::Off)?;
     }
+    let expected = args
+        .expect
+        .as_deref()
+        .map(crate::season::read_expected)
+        .transpose()?;
+    let mut found: Vec<(String, String)> = Vec::new();
     // The rules run in the workers, file by file; only the findings are kept.
     let bar = progress_bar(walked.files.len());
     let mut checker = Checker::new(&config);
@@ -64,6 +70,14 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         },
         |checked| {
             projects += checked.keys.len();
+            if expected.is_some() {
+                found.extend(
+                    checked
+                        .keys
+                        .iter()
+                        .filter_map(|k| Some((k.department.clone()?, k.source.file.clone()))),
+                );
+            }
             diagnostics.extend(checker.finish(checked));
         },
     );
@@ -89,7 +103,14 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
                     summary.errors,
                     summary.warnings
                 )
-            )
+            )?;
+            if let Some(expected) = &expected {
+                let subs = crate::season::submissions(expected, &found, &diagnostics);
+                for line in crate::season::summary_lines(&subs) {
+                    writeln!(w, "{line}")?;
+                }
+            }
+            Ok(())
         }
         CheckFormat::Json => {
             serde_json::to_writer_pretty(

@@ -33,6 +33,11 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         .iter()
         .filter_map(|f| Some((f.display.clone(), f.path.metadata().ok()?.modified().ok()?)))
         .collect();
+    let expected = args
+        .expect
+        .as_deref()
+        .map(crate::season::read_expected)
+        .transpose()?;
     let (files, mut extraction) = read_inputs(walked, limits);
     let mut diagnostics = validate::check(&extraction, &config);
     let resolved =
@@ -71,10 +76,18 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         return Ok(EXIT_FINDINGS);
     }
     let layout = Layout::new(&template, &parts);
+    let submissions = expected.as_deref().map(|e| {
+        crate::season::submissions(
+            e,
+            &crate::season::found_in(&extraction.projects),
+            &diagnostics,
+        )
+    });
     let bytes = write::merged_workbook(
         &extraction.projects,
         &resolved.superseded,
         &diagnostics,
+        submissions.as_deref(),
         &layout,
     )
     .context("生成汇总工作簿失败")?;
@@ -86,6 +99,11 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         crate::value::money(total.total),
         args.output.display()
     );
+    if let Some(subs) = &submissions {
+        for line in crate::season::summary_lines(subs) {
+            note!("{line}");
+        }
+    }
     let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
     Ok(if errors { EXIT_FINDINGS } else { EXIT_OK })
 }

@@ -39,7 +39,8 @@ fn output_workbook(kind: Option<&str>) -> Workbook {
 
 /// The consolidated workbook: 汇总, one sheet per 主管部门 with its projects in the
 /// official layout (a page break between them), and 问题清单. `superseded` (versions of
-/// a project a newer one replaced) are listed on 汇总, greyed and not summed.
+/// a project a newer one replaced) are listed on 汇总, greyed and not summed; with the
+/// expected departments, a 报送情况 sheet says who has submitted.
 ///
 /// # Errors
 /// When rust_xlsxwriter refuses a cell or a sheet.
@@ -47,12 +48,17 @@ pub fn merged_workbook(
     projects: &[Project],
     superseded: &[(Project, crate::model::Source)],
     diagnostics: &[Diagnostic],
+    submissions: Option<&[crate::season::Submission]>,
     l: &Layout<'_>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = output_workbook(Some("merge"));
     let mut names = SheetNames::default();
     let ws = wb.add_worksheet().set_name(names.unique("汇总"))?;
     rollup::write_rollup(ws, l.template, projects, superseded)?;
+    if let Some(subs) = submissions {
+        let ws = wb.add_worksheet().set_name(names.unique("报送情况"))?;
+        rollup::write_submissions(ws, l.template, subs)?;
+    }
     for (dept, group) in aggregate::group_by(projects, aggregate::department_of) {
         let ws = wb.add_worksheet().set_name(names.unique(&dept))?;
         write_stacked(ws, l, &group)?;

@@ -312,6 +312,60 @@ fn cached(d: Decimal) -> String {
     crate::value::money(d).to_string()
 }
 
+/// Writes the 报送情况 sheet: every expected department, 已报送 or 未报送, with its
+/// number of tables and errors, and a close name where one arrived instead.
+///
+/// # Errors
+/// When rust_xlsxwriter refuses a cell.
+pub fn write_submissions(
+    ws: &mut Worksheet,
+    t: &Template,
+    subs: &[crate::season::Submission],
+) -> Result<(), XlsxError> {
+    let f = Formats::new(t);
+    let heads = [
+        ("序号", 6.0),
+        ("主管部门", 36.0),
+        ("报送情况", 10.0),
+        ("项目数", 8.0),
+        ("错误数", 8.0),
+        ("说明", 50.0),
+    ];
+    for (c, (h, w)) in heads.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &f.head)?;
+        ws.set_column_width(c as u16, *w)?;
+    }
+    for (i, s) in subs.iter().enumerate() {
+        let r = i as u32 + 1;
+        let status = if s.submitted() {
+            "已报送"
+        } else {
+            "未报送"
+        };
+        let note = s
+            .likely
+            .as_deref()
+            .map(|n| format!("收到名称相近的“{n}”，请核对是否为同一部门"))
+            .unwrap_or_default();
+        let text = if s.submitted() { &f.text } else { &f.sub_text };
+        ws.write_number_with_format(r, 0, (i + 1) as f64, &f.number)?;
+        ws.write_string_with_format(r, 1, &s.department, text)?;
+        ws.write_string_with_format(r, 2, status, text)?;
+        ws.write_number_with_format(r, 3, s.projects as f64, &f.number)?;
+        ws.write_number_with_format(r, 4, s.errors as f64, &f.number)?;
+        ws.write_string_with_format(r, 5, &note, &f.text)?;
+        let lines =
+            super::wrapped_lines(&note, 50.0).max(super::wrapped_lines(&s.department, 36.0));
+        ws.set_row_height(r, super::official::height(lines))?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, subs.len().max(1) as u32, 5)?;
+    ws.set_paper_size(t.print.paper.code());
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
 const ISSUE_HEADERS: &[(&str, f64)] = &[
     ("序号", 6.0),
     ("级别", 8.0),

@@ -471,7 +471,7 @@ fn a_department_with_two_thousand_projects_merges() {
     let template = jixiao::template::Template::default();
     let parts = jixiao::template::TitleParts::default();
     let layout = jixiao::write::Layout::new(&template, &parts);
-    let bytes = jixiao::write::merged_workbook(&projects, &[], &[], &layout).unwrap();
+    let bytes = jixiao::write::merged_workbook(&projects, &[], &[], None, &layout).unwrap();
     let sheets = jixiao::read::read_bytes(&bytes).unwrap();
     let (back, _) = jixiao::extract_sheets("merged.xlsx", &sheets);
     assert_eq!(back.len(), 2_000);
@@ -693,4 +693,60 @@ fn the_official_layout_groups_indicators_in_framework_order() {
         .map(|i| i.name.as_str())
         .collect();
     assert_eq!(names[0], "机关“志愿服务”工作");
+}
+
+/// `--expect`: the departments that should submit. One has not, one sent its tables
+/// under a slightly different name (never merged silently): check ends with both, and
+/// merge's 报送情况 sheet says the same.
+#[test]
+fn expected_departments_who_has_not_submitted() {
+    let dir = Workdir::new();
+    let mut seed = samples::seed();
+    seed.truncate(2);
+    seed[1].department = Some("中共黔南州直属机关工委".into());
+    dir.write(
+        "inbox/机关工委.xlsx",
+        &samples::official_workbook(&seed[..1], false),
+    );
+    dir.write(
+        "inbox/工委2.xlsx",
+        &samples::official_workbook(&seed[1..], false),
+    );
+    dir.write(
+        "名单.csv",
+        "主管部门\n中共黔南州直属机关工作委员会\n黔南州教育局\n".as_bytes(),
+    );
+    let out = dir.run(&["check", "inbox", "--expect", "名单.csv"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("未报送的部门（1 个，共 2 个）：黔南州教育局"),
+        "{stdout}"
+    );
+    let out = dir.run(&["merge", "inbox", "-o", "m.xlsx", "--expect", "名单.csv"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen = openpyxl(&dir.path().join("m.xlsx"));
+    let sheet = &seen["cells"]["报送情况"];
+    assert_eq!(sheet["B2"], "中共黔南州直属机关工作委员会");
+    assert_eq!(sheet["C2"], "已报送");
+    assert_eq!(
+        sheet["D2"], 1.0,
+        "the near-miss name is not counted as this department"
+    );
+    assert_eq!(sheet["B3"], "黔南州教育局");
+    assert_eq!(sheet["C3"], "未报送");
+    assert_eq!(seen["sheets"][1], "报送情况");
+    // When only the near-miss name arrived, the department counts as not submitted and
+    // the close name is pointed out, for a person to decide.
+    std::fs::remove_file(dir.path().join("inbox/机关工委.xlsx")).unwrap();
+    let out = dir.run(&["check", "inbox", "--expect", "名单.csv"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("未报送的部门（2 个，共 2 个）"), "{stdout}");
+    assert!(
+        stdout.contains("中共黔南州直属机关工作委员会：收到名称相近的“中共黔南州直属机关工委”"),
+        "{stdout}"
+    );
 }
