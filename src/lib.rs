@@ -181,6 +181,17 @@ pub fn extract_sheets(display: &str, sheets: &[read::Sheet]) -> (Vec<Project>, V
                 )
             });
         }
+        for ((r, c), text) in &sheet.uncalculated {
+            diagnostics.push(Diagnostic {
+                sheet: Some(sheet.name.clone()),
+                cell: Some(text::a1(*r, *c)),
+                ..Diagnostic::file(
+                    Rule::FormulaWithoutValue,
+                    display,
+                    format!("公式“{text}”没有计算结果（未在 Excel 中保存过），按文本读取"),
+                )
+            });
+        }
         let (p, d) = locate::locate(display, sheet);
         projects.extend(p);
         diagnostics.extend(d);

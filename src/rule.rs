@@ -22,6 +22,8 @@ pub enum Rule {
     OwnOutput,
     /// 超出列数上限的单元格被忽略
     IgnoredCells,
+    /// 公式没有计算结果，按公式文本读取
+    FormulaWithoutValue,
     /// 表头中有未能识别的标签，其值未读取
     UnmappedLabel,
     /// 二级项目名称、主管部门或年度资金总额为空
@@ -52,6 +54,7 @@ impl Rule {
         Rule::BadAmount,
         Rule::OwnOutput,
         Rule::IgnoredCells,
+        Rule::FormulaWithoutValue,
         Rule::UnmappedLabel,
         Rule::EmptyField,
         Rule::FundsSum,
@@ -72,6 +75,7 @@ impl Rule {
             Rule::BadAmount => "bad-amount",
             Rule::OwnOutput => "own-output",
             Rule::IgnoredCells => "ignored-cells",
+            Rule::FormulaWithoutValue => "formula-without-value",
             Rule::UnmappedLabel => "unmapped-label",
             Rule::EmptyField => "empty-field",
             Rule::FundsSum => "funds-sum",
@@ -93,6 +97,7 @@ impl Rule {
             Rule::BadAmount => Severity::Warning,
             Rule::OwnOutput => Severity::Warning,
             Rule::IgnoredCells => Severity::Warning,
+            Rule::FormulaWithoutValue => Severity::Warning,
             Rule::UnmappedLabel => Severity::Warning,
             Rule::EmptyField => Severity::Error,
             Rule::FundsSum => Severity::Error,
@@ -114,6 +119,7 @@ impl Rule {
             Rule::BadAmount => "资金金额不是数字",
             Rule::OwnOutput => "目录中 jixiao 自己写出的汇总或拆分工作簿，未计入",
             Rule::IgnoredCells => "超出列数上限的单元格被忽略",
+            Rule::FormulaWithoutValue => "公式没有计算结果，按公式文本读取",
             Rule::UnmappedLabel => "表头中有未能识别的标签，其值未读取",
             Rule::EmptyField => "二级项目名称、主管部门或年度资金总额为空",
             Rule::FundsSum => "年度资金总额 ≠ 财政拨款 + 非财政拨款（+ 其他来源）",

@@ -21,6 +21,9 @@ pub struct Sheet {
     pub grid: Grid,
     /// Cells left out because they lie past [`Limits::max_columns`].
     pub ignored_cells: u64,
+    /// Formula cells without a value, read as their formula's text: (row, column) and
+    /// that text.
+    pub uncalculated: Vec<((u32, u32), String)>,
 }
 
 impl Sheet {
@@ -29,6 +32,7 @@ impl Sheet {
             name,
             grid,
             ignored_cells: 0,
+            uncalculated: Vec::new(),
         }
     }
 }
@@ -398,14 +402,37 @@ fn read_xlsx(bytes: &[u8], zip: &mut Zip<'_>, limits: &Limits) -> Result<Vec<She
     let mut sheets = Vec::with_capacity(names.len());
     let mut budget = Budget::of(limits);
     for name in names {
-        let merges = merged.remove(&name).unwrap_or_default();
+        let scanned = merged.remove(&name).unwrap_or_default();
         let mut reader = wb.worksheet_cells_reader(&name).map_err(corrupt)?;
-        let sheet = stream_sheet(name, merges, limits, &mut budget, || {
+        let mut sheet = stream_sheet(name, scanned.merges, limits, &mut budget, || {
             Ok(reader
                 .next_cell()
                 .map_err(corrupt)?
                 .map(|c| (c.get_position(), from_data_ref(c.get_value()))))
         })?;
+        // A formula with no value is read as its text (=4次 as scripts write it), and
+        // said: never a silent blank.
+        let missing: Vec<((u32, u32), String)> = scanned
+            .uncalculated
+            .into_iter()
+            .filter(|((r, c), _)| sheet.grid.get(*r, *c).is_none() && *c <= limits.max_columns)
+            .collect();
+        if !missing.is_empty() {
+            let g = &sheet.grid;
+            let mut cells: Vec<(u32, u32, CellValue)> = g
+                .row_indices()
+                .flat_map(|r| g.row(r).iter().map(move |(c, v)| (r, *c, v.clone())))
+                .collect();
+            for ((r, c), f) in &missing {
+                cells.push((*r, *c, CellValue::Text(format!("={f}"))));
+            }
+            let merges = g.merges().to_vec();
+            sheet.grid = Grid::new(cells, merges);
+            sheet.uncalculated = missing
+                .into_iter()
+                .map(|(at, f)| (at, format!("={f}")))
+                .collect();
+        }
         sheets.push(sheet);
     }
     Ok(sheets)
@@ -490,6 +517,7 @@ fn stream_sheet(
         name,
         grid: Grid::new(cells, merges),
         ignored_cells: ignored,
+        uncalculated: Vec::new(),
     })
 }
 

@@ -16,7 +16,7 @@ use crate::text::parse_a1;
 ///
 /// # Errors
 /// [`ReadError::Corrupt`] when the workbook's parts are missing or not well formed.
-pub fn merged_regions(zip: &mut Zip<'_>) -> Result<HashMap<String, Vec<Rect>>, ReadError> {
+pub fn merged_regions(zip: &mut Zip<'_>) -> Result<HashMap<String, Scanned>, ReadError> {
     let read = |zip: &mut Zip<'_>, name: &str| -> Result<Vec<u8>, ReadError> {
         let mut entry = zip.by_name(name).map_err(corrupt)?;
         let mut buf = Vec::with_capacity(entry.size().min(64 << 20) as usize);
@@ -37,9 +37,66 @@ pub fn merged_regions(zip: &mut Zip<'_>) -> Result<HashMap<String, Vec<Rect>>, R
         let Ok(xml) = read(zip, &path) else {
             continue;
         };
-        out.insert(name, scan(&xml));
+        out.insert(
+            name,
+            Scanned {
+                merges: scan(&xml),
+                uncalculated: uncalculated(&xml),
+            },
+        );
     }
     Ok(out)
+}
+
+/// What the byte scan of one sheet found.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    pub merges: Vec<Rect>,
+    /// Cells holding a formula and no value (`<c r="E5"><f>4次</f></c>`), as scripts
+    /// write them: (row, column) and the formula's text.
+    pub uncalculated: Vec<((u32, u32), String)>,
+}
+
+/// Formula cells without a cached value: a `</f>` closing straight into `</c>`.
+fn uncalculated(xml: &[u8]) -> Vec<((u32, u32), String)> {
+    let mut out = Vec::new();
+    for end in memchr::memmem::find_iter(xml, b"</f></c>") {
+        let before = &xml[..end];
+        let Some(f_open) = memchr::memmem::rfind(before, b"<f") else {
+            continue;
+        };
+        let Some(gt) = memchr::memchr(b'>', &before[f_open..]) else {
+            continue;
+        };
+        let text = &before[f_open + gt + 1..];
+        let Some(c_open) = memchr::memmem::rfind(&before[..f_open], b"<c ") else {
+            continue;
+        };
+        let tag = &before[c_open..f_open];
+        let Some(r) = memchr::memmem::find(tag, b"r=\"") else {
+            continue;
+        };
+        let value = &tag[r + 3..];
+        let Some(close) = memchr::memchr(b'"', value) else {
+            continue;
+        };
+        let (Ok(at), Ok(text)) = (
+            std::str::from_utf8(&value[..close]),
+            std::str::from_utf8(text),
+        ) else {
+            continue;
+        };
+        if let Some(pos) = parse_a1(at) {
+            let text = text
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'")
+                .replace("&amp;", "&");
+            out.push((pos, text));
+        }
+    }
+    out
 }
 
 /// The `ref` of every `mergeCell` after the sheet's data.

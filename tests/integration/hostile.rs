@@ -661,3 +661,43 @@ fn one_shared_string_in_every_cell_is_refused() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("单元格文本合计超过 64 MB"), "{stderr}");
 }
+
+/// Scripts write `=4次` as a formula with no value: it is read as that text, with a
+/// warning on its cell, never as a blank.
+#[test]
+fn a_formula_without_value_is_read_as_its_text() {
+    let rows = format!(
+        r#"<row r="1">{}{}{}</row><row r="2">{}{}</row><row r="3">{}{}</row><row r="4">{}{}{}</row><row r="5">{}{}<c r="C5"><f>4次</f></c></row>"#,
+        text_cell("A1", "项目名称"),
+        text_cell("B1", "机关党建工作"),
+        text_cell("C1", ""),
+        text_cell("A2", "主管部门"),
+        text_cell("B2", "中共黔南州直属机关工作委员会"),
+        text_cell("A3", "年度资金总额"),
+        r#"<c r="B3"><v>24.02</v></c>"#,
+        text_cell("A4", "一级指标"),
+        text_cell("B4", "三级指标"),
+        text_cell("C4", "指标值"),
+        text_cell("A5", "产出指标"),
+        text_cell("B5", "开展培训"),
+    );
+    let dir = Workdir::new();
+    dir.write(
+        "f.xlsx",
+        &raw_xlsx(&[("Sheet1", rows)], zip::CompressionMethod::Deflated),
+    );
+    let out = dir.run(&["extract", "f.xlsx"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let value = &doc["projects"][0]["indicators"][0]["value"];
+    assert_eq!(value["text"], "=4次", "{doc}");
+    assert_eq!(
+        (value["op"].as_str(), value["number"].as_str()),
+        (Some("="), Some("4"))
+    );
+    let warned = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["rule"] == "formula-without-value" && d["cell"] == "C5");
+    assert!(warned, "{}", doc["diagnostics"]);
+}

@@ -241,7 +241,11 @@ pub fn readme(samples: &[Sample]) -> String {
     }
     out.push_str(
         "\nThe workbooks under `check/` hold the same projects with mistakes put in on purpose,\n\
-         for `jixiao check`; the tests pin every finding they give.\n",
+         for `jixiao check`; the tests pin every finding they give.\n\n\
+         `real/` holds tables transcribed from public budget disclosures of many regions, laid\n\
+         out as published, as text (`.grid`) beside their truth (`.json`); its README lists\n\
+         their sources. `JIXIAO_KEEP=DIR cargo test --test integration real::` writes them\n\
+         as workbooks into DIR.\n",
     );
     out
 }
