@@ -16,6 +16,10 @@ pub struct Cli {
 
     #[command(flatten)]
     pub limits: LimitArgs,
+
+    /// 无法读取的文件，在中文原因后附上解析库的原始信息（供技术人员排查）。
+    #[arg(long, global = true)]
+    pub verbose: bool,
 }
 
 /// How much one input workbook may hold before it is refused (see README, Limits).

@@ -20,6 +20,7 @@ pub const EXIT_FAILURE: i32 = 2;
 /// When output cannot be written; findings in the inputs are not errors.
 pub fn run(cli: crate::cli::Cli) -> anyhow::Result<i32> {
     let limits = cli.limits.limits();
+    crate::read::VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
         crate::cli::Command::Extract(args) => extract::run(&args, &limits),
         crate::cli::Command::Check(args) => check::run(&args, &limits),

@@ -381,7 +381,45 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, ReadError> {
 }
 
 fn corrupt(e: impl std::fmt::Display) -> ReadError {
-    ReadError::Corrupt(e.to_string())
+    let detail = e.to_string();
+    let said = reason_in_chinese(&detail);
+    if VERBOSE.load(std::sync::atomic::Ordering::Relaxed) && said != detail {
+        ReadError::Corrupt(format!("{said}（{detail}）"))
+    } else {
+        ReadError::Corrupt(said)
+    }
+}
+
+/// Whether refusals carry the parsing library's own words after the Chinese reason
+/// (`--verbose`); without it, users read Chinese only.
+pub static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// What a parsing library's error means, said in Chinese. A message already in
+/// Chinese is kept.
+fn reason_in_chinese(detail: &str) -> String {
+    if detail
+        .chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    {
+        return detail.to_string();
+    }
+    let d = detail.to_ascii_lowercase();
+    let said = if d.contains("eocd") || d.contains("zip") || d.contains("central directory") {
+        "不是完整的 zip 压缩包（文件可能被截断或不是 .xlsx）"
+    } else if d.contains("xml") || d.contains("entity") || d.contains("tag") {
+        "工作表内容不是有效的 XML"
+    } else if d.contains("password") || d.contains("encrypt") {
+        "文件已加密"
+    } else if d.contains("cfb") || d.contains("sector") || d.contains("ole") {
+        "Excel 97-2003 文件的内部结构已损坏"
+    } else if d.contains("utf") || d.contains("encoding") || d.contains("codepage") {
+        "文件中的文字编码无法识别"
+    } else if d.contains("eof") || d.contains("end of file") || d.contains("unexpected end") {
+        "文件不完整（提前结束）"
+    } else {
+        "文件内部结构无法解析"
+    };
+    said.to_string()
 }
 
 fn rect(d: &Dimensions) -> Rect {

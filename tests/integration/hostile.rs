@@ -701,3 +701,68 @@ fn a_formula_without_value_is_read_as_its_text() {
         .any(|d| d["rule"] == "formula-without-value" && d["cell"] == "C5");
     assert!(warned, "{}", doc["diagnostics"]);
 }
+
+/// Refusals say in Chinese what is wrong; a library's English comes only with --verbose.
+#[test]
+fn refusals_speak_chinese() {
+    let dir = Workdir::new();
+    let seed = &crate::samples::all()[0].bytes;
+    dir.write("truncated.xlsx", &seed[..seed.len() / 2]);
+    dir.write("garbage.xlsx", b"PK\x03\x04 not a zip at all");
+    dir.write(
+        "broken_xml.xlsx",
+        &raw_xlsx(
+            &[(
+                "Sheet1",
+                "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&bogus;</t></is></c></row>".into(),
+            )],
+            zip::CompressionMethod::Deflated,
+        ),
+    );
+    let xls = crate::samples::xls(&[crate::samples::plain_sheet(
+        &crate::samples::seed(),
+        Default::default(),
+    )]);
+    dir.write("truncated.xls", &xls[..xls.len() / 3]);
+    let out = dir.run(&[
+        "extract",
+        "truncated.xlsx",
+        "garbage.xlsx",
+        "broken_xml.xlsx",
+        "truncated.xls",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let allowed = [
+        "xlsx",
+        "xls",
+        "zip",
+        "XML",
+        "Excel",
+        "unreadable-file",
+        "no-table",
+        "error",
+        "warning",
+        "max",
+    ];
+    for line in stderr.lines() {
+        // The message, after the file's name and the rule.
+        let mut rest = line.split_once("] ").map_or(line, |(_, m)| m).to_string();
+        for a in allowed {
+            rest = rest.replace(a, "");
+        }
+        let english = rest
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| w.len() >= 3);
+        assert!(!english, "English in a refusal: {line}");
+    }
+    assert_eq!(
+        stderr.lines().filter(|l| l.contains("error[")).count(),
+        4,
+        "{stderr}"
+    );
+    let verbose = dir.run(&["extract", "garbage.xlsx", "--verbose"]);
+    assert!(
+        String::from_utf8_lossy(&verbose.stderr).contains("（"),
+        "the library's words follow with --verbose"
+    );
+}
