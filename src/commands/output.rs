@@ -100,6 +100,36 @@ impl Output {
     }
 }
 
+/// Removes temporaries of jixiao's own naming (`.jixiao-*.tmp`) left in `dir` by a
+/// run that was killed: those last changed more than an hour ago, so a run working in
+/// the same folder right now keeps its own.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let Some(cutoff) =
+        std::time::SystemTime::now().checked_sub(std::time::Duration::from_secs(3600))
+    else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(".jixiao-") && name.ends_with(".tmp")) {
+            continue;
+        }
+        let stale = entry
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .is_some_and(|t| t < cutoff);
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// How hard a write holds on to its data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {
@@ -137,6 +167,7 @@ pub fn write_atomically_as(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    remove_stale_temporaries(dir);
     let mut builder = tempfile::Builder::new();
     builder.prefix(".jixiao-").suffix(".tmp");
     // A temporary file is private (0600) and its mode survives the rename: ask for

@@ -750,3 +750,29 @@ fn expected_departments_who_has_not_submitted() {
         "{stdout}"
     );
 }
+
+/// A temporary a killed run left beside its output is removed by the next run; a
+/// fresh one (a run at work in the same folder) is kept.
+#[test]
+fn stale_temporaries_are_removed() {
+    let dir = Workdir::new();
+    dir.write("in/seed.xlsx", &samples::all()[0].bytes);
+    let stale = dir.write(".jixiao-AbC123.tmp", b"half a workbook");
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&stale)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    let fresh = dir.write(".jixiao-XyZ789.tmp", b"another run's");
+    let mine = dir.write("notes.tmp", b"not ours");
+    let out = dir.run(&["merge", "in", "-o", "m.xlsx"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!stale.exists(), "the stale temporary is gone");
+    assert!(fresh.exists() && mine.exists());
+}
