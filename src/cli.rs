@@ -116,6 +116,14 @@ pub struct MergeArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// 把该规则的警告视为错误（可重复，同 check）。
+    #[arg(long, value_name = "RULE")]
+    pub deny: Vec<String>,
+
+    /// 不报告该规则（可重复，同 check）。
+    #[arg(long, value_name = "RULE")]
+    pub allow: Vec<String>,
+
     /// 应报送部门名单（.csv 或工作簿，第一列每行一个主管部门）：汇总中加“报送情况”表。
     #[arg(long, value_name = "FILE")]
     pub expect: Option<PathBuf>,

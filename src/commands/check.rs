@@ -6,7 +6,7 @@ use crate::cli::{CheckArgs, CheckFormat};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, progress_bar};
 use crate::model::{Diagnostic, Severity};
 use crate::report;
-use crate::validate::{Checker, Config, FileChecked, Level};
+use crate::validate::{Checker, FileChecked};
 
 /// What was checked and what was found.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -32,17 +32,7 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     for line in walked.notes() {
         note!("{line}");
     }
-    let mut config = match &args.config {
-        Some(path) => Config::from_file(path)
-            .map_err(|e| e.context(format!("无法读取配置文件 {}", path.display())))?,
-        None => Config::default(),
-    };
-    for id in &args.deny {
-        config.set(id, Level::Error)?;
-    }
-    for id in &args.allow {
-        config.set(id, Level::Off)?;
-    }
+    let config = super::rule_config(args.config.as_deref(), &args.deny, &args.allow)?;
     let expected = args
         .expect
         .as_deref()

@@ -7,7 +7,7 @@ use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, layout_parts, read_inputs}
 use crate::model::{Diagnostic, Severity};
 use crate::report;
 use crate::rule::Rule;
-use crate::validate::{self, Config};
+use crate::validate;
 use crate::write::{self, Layout};
 
 /// Runs `merge`; findings go to stderr and into 问题清单. Exit status 1 when any
@@ -20,13 +20,10 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     for line in walked.notes() {
         note!("{line}");
     }
+    super::require_extension(&args.output, &["xlsx"])?;
     let output = Output::new(Some(&args.output), args.force, &walked.paths())?;
     let (template, parts) = layout_parts(&args.layout)?;
-    let config = match &args.config {
-        Some(path) => Config::from_file(path)
-            .with_context(|| format!("无法读取配置文件 {}", path.display()))?,
-        None => Config::default(),
-    };
+    let config = super::rule_config(args.config.as_deref(), &args.deny, &args.allow)?;
     // When a file was last changed: of two versions of a project, the newer counts.
     let modified: std::collections::HashMap<String, std::time::SystemTime> = walked
         .files

@@ -42,6 +42,55 @@ pub(crate) fn read_inputs(
     (files, extraction)
 }
 
+/// The rules' configuration: the file, then `--deny` (made errors) and `--allow`
+/// (turned off), as `check` and `merge` both take them.
+///
+/// # Errors
+/// When the file cannot be read or a rule id is unknown.
+pub(crate) fn rule_config(
+    file: Option<&std::path::Path>,
+    deny: &[String],
+    allow: &[String],
+) -> anyhow::Result<crate::validate::Config> {
+    use crate::validate::{Config, Level};
+    let mut config = match file {
+        Some(path) => Config::from_file(path)
+            .map_err(|e| e.context(format!("无法读取配置文件 {}", path.display())))?,
+        None => Config::default(),
+    };
+    for id in deny {
+        config.set(id, Level::Error)?;
+    }
+    for id in allow {
+        config.set(id, Level::Off)?;
+    }
+    Ok(config)
+}
+
+/// Refuses an output name whose extension says another format than the one written
+/// (`merge -o 汇总.csv` would write a workbook a clerk cannot open as CSV).
+///
+/// # Errors
+/// When the extension is not one of `allowed`.
+pub(crate) fn require_extension(path: &std::path::Path, allowed: &[&str]) -> anyhow::Result<()> {
+    if path.as_os_str() == "-" {
+        return Ok(());
+    }
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !allowed.contains(&ext.as_str()) {
+        anyhow::bail!(
+            "输出文件 {} 的扩展名应为 .{}（写出的是 {} 格式）",
+            path.display(),
+            allowed[0],
+            allowed[0]
+        );
+    }
+    Ok(())
+}
+
 /// The template and title parts the layout options ask for.
 ///
 /// # Errors

@@ -776,3 +776,51 @@ fn stale_temporaries_are_removed() {
     assert!(!stale.exists(), "the stale temporary is gone");
     assert!(fresh.exists() && mine.exists());
 }
+
+/// merge takes --deny and --allow as check does, and refuses an output named for
+/// another format.
+#[test]
+fn merge_takes_deny_allow_and_refuses_a_csv_name() {
+    let dir = Workdir::new();
+    for s in samples::all()
+        .iter()
+        .filter(|s| s.name.starts_with("one_per_file/"))
+    {
+        dir.write(&format!("in/{}", s.name), &s.bytes);
+    }
+    let out = dir.run(&["merge", "in", "-o", "m.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("扩展名应为 .xlsx"));
+    assert!(!dir.path().join("m.csv").exists());
+    let clean = dir.run(&["merge", "in", "-o", "a.xlsx"]);
+    assert_eq!(clean.status.code(), Some(0));
+    // check/ trips cost-sum, a warning: --deny makes it an error.
+    for s in samples::problems() {
+        dir.write(&format!("p/{}", s.name), &s.bytes);
+    }
+    let denied = dir.run(&["merge", "p", "-o", "b.xlsx", "--deny", "cost-sum"]);
+    let stderr = String::from_utf8_lossy(&denied.stderr);
+    assert!(stderr.contains("error[cost-sum]"), "{stderr}");
+    let allowed = dir.run(&[
+        "merge",
+        "p",
+        "-o",
+        "c.xlsx",
+        "--allow",
+        "funds-sum",
+        "--allow",
+        "missing-category",
+        "--allow",
+        "bad-value",
+        "--allow",
+        "empty-field",
+        "--allow",
+        "cost-sum",
+    ]);
+    assert_eq!(
+        allowed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&allowed.stderr)
+    );
+}
