@@ -80,6 +80,16 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
             &diagnostics,
         )
     });
+    // Writing a province's batch takes a while: say so.
+    let spinner = indicatif::ProgressBar::new_spinner();
+    if extraction.projects.len() < 200 {
+        spinner.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    spinner.set_message(format!(
+        "正在写出汇总工作簿（{} 个项目）",
+        extraction.projects.len()
+    ));
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     let bytes = write::merged_workbook(
         &extraction.projects,
         &resolved.superseded,
@@ -89,6 +99,7 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     )
     .context("生成汇总工作簿失败")?;
     output.write(|w| w.write_all(&bytes))?;
+    spinner.finish_and_clear();
     let total = crate::aggregate::grand_total(&extraction.projects);
     note!(
         "已汇总 {files} 个文件、{} 个项目，年度资金总额 {} 万元：{}",

@@ -114,14 +114,19 @@ pub(crate) fn layout_parts(
 
 /// A progress bar on stderr for batches, drawn only when stderr is a terminal.
 pub(crate) fn progress_bar(len: usize) -> indicatif::ProgressBar {
+    progress_bar_for(len, "读取", "个文件")
+}
+
+/// A progress bar for `len` steps of `what` (读取 files, 写出 workbooks).
+pub(crate) fn progress_bar_for(len: usize, what: &str, unit: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(len as u64);
     if len < 20 {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} 读取 {pos}/{len} 个文件 [{bar:30}] {elapsed}",
-        )
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{spinner}} {what} {{pos}}/{{len}} {unit} [{{bar:30}}] {{elapsed}}"
+        ))
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
         .progress_chars("=> "),
     );

@@ -55,14 +55,18 @@ pub fn run(args: &SplitArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         bail!("输出文件 {} 已存在；如需覆盖，请加 --force", path.display());
     }
     let layout = Layout::new(&template, &parts);
+    let bar = super::progress_bar_for(targets.len(), "写出", "个工作簿");
     targets
         .par_iter()
         .try_for_each(|(p, path)| -> anyhow::Result<()> {
             let bytes = write::project_workbook(p, &layout).context("生成工作簿失败")?;
             write_atomically_as(path, args.force, Durability::Renamed, |w| {
                 w.write_all(&bytes)
-            })
+            })?;
+            bar.inc(1);
+            Ok(())
         })?;
+    bar.finish_and_clear();
     note!(
         "已写出 {} 个工作簿到 {}",
         targets.len(),
