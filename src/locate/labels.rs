@@ -667,10 +667,12 @@ fn classify_key(text: &str, key: &str) -> Option<Class> {
     if ["总分", "合计", "总计", "合计得分", "总得分"].contains(&key) {
         return Some(Class::Total);
     }
-    // A page number (-1-, 第1页) ends a printed page.
-    let digits = key.trim_matches(['-', '第', '页', '共', '/']);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) && digits.len() < key.len()
-    {
+    // A page number (-1-, 第1页) ends a printed page; -3 alone is a value.
+    let page = key
+        .strip_prefix('-')
+        .and_then(|k| k.strip_suffix('-'))
+        .or_else(|| key.strip_prefix('第').and_then(|k| k.strip_suffix('页')));
+    if page.is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())) {
         return Some(Class::Footer);
     }
     if FOOTERS.iter().any(|f| key.starts_with(f))
@@ -1032,6 +1034,14 @@ mod tests {
                 unit: Some(Unit::Wan)
             })
         );
+    }
+
+    #[test]
+    fn page_numbers_and_values() {
+        assert_eq!(classify("-1-"), Some(Class::Footer));
+        assert_eq!(classify("第2页"), Some(Class::Footer));
+        assert_eq!(classify("-3"), None);
+        assert_eq!(classify("3-"), None);
     }
 
     #[test]

@@ -249,7 +249,7 @@ fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError
     let mut sheets = match (format, zip.as_mut()) {
         (Format::Xlsx, Some(zip)) => read_xlsx(bytes, zip, limits)?,
         (Format::Xlsb, _) => read_xlsb(bytes, limits)?,
-        (Format::Ods, Some(zip)) => ods::read_ods(zip)?,
+        (Format::Ods, Some(zip)) => ods::read_ods(zip, limits)?,
         (Format::Xls, _) => read_xls(bytes, limits)?,
         // The zip formats come from an open zip only.
         (Format::Xlsx | Format::Ods, None) => {
@@ -508,18 +508,46 @@ fn sheet_names(names: Vec<String>, limits: &Limits) -> Result<Vec<String>, ReadE
 /// Collects a sheet's cells from a stream, leaving out those past the column limit and
 /// stopping once the workbook's cell or text budget is spent.
 /// What a workbook may still hold: cells, and bytes of text.
-struct Budget {
+pub(super) struct Budget {
     cells: u64,
     text: u64,
 }
 
 impl Budget {
-    fn of(limits: &Limits) -> Budget {
+    pub(super) fn of(limits: &Limits) -> Budget {
         Budget {
             cells: limits.max_cells,
             text: limits.max_text_bytes,
         }
     }
+
+    /// Counts `cells` against the budget; refuses the workbook once it is spent.
+    pub(super) fn spend(
+        &mut self,
+        cells: &[(u32, CellValue)],
+        limits: &Limits,
+    ) -> Result<(), ReadError> {
+        for (_, v) in cells {
+            self.cells = self
+                .cells
+                .checked_sub(1)
+                .ok_or_else(|| too_many_cells(limits.max_cells + 1, limits))?;
+            if let CellValue::Text(t) | CellValue::Error(t) = v {
+                self.text = self
+                    .text
+                    .checked_sub(t.len() as u64)
+                    .ok_or_else(|| too_much_text(limits))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn too_much_text(limits: &Limits) -> ReadError {
+    ReadError::TooLarge(format!(
+        "单元格文本合计超过 {} MB（同一长文本被大量单元格引用时常见，疑似恶意文件；可用 --max-text-mb 调整）",
+        limits.max_text_bytes / MIB
+    ))
 }
 
 fn stream_sheet(
@@ -542,12 +570,10 @@ fn stream_sheet(
         }
         budget.cells -= 1;
         if let CellValue::Text(t) | CellValue::Error(t) = &v {
-            budget.text = budget.text.checked_sub(t.len() as u64).ok_or_else(|| {
-                ReadError::TooLarge(format!(
-                    "单元格文本合计超过 {} MB（同一长文本被大量单元格引用时常见，疑似恶意文件；可用 --max-text-mb 调整）",
-                    limits.max_text_bytes / MIB
-                ))
-            })?;
+            budget.text = budget
+                .text
+                .checked_sub(t.len() as u64)
+                .ok_or_else(|| too_much_text(limits))?;
         }
         cells.push((r, c, v));
     }

@@ -7,7 +7,7 @@ use std::io::Read;
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::{CellValue, Grid, ReadError, Rect, Sheet, Zip, corrupt};
+use super::{Budget, CellValue, Grid, Limits, ReadError, Rect, Sheet, Zip, corrupt};
 
 /// A repeated cell or row with content is expanded at most this many times; a form
 /// never repeats a value further, and a hostile file cannot make it allocate more.
@@ -18,7 +18,7 @@ const MAX_REPEAT: u32 = 1024;
 /// # Errors
 /// [`ReadError::Encrypted`] for a password-protected file, [`ReadError::Corrupt`] when
 /// content.xml is missing or not well formed.
-pub fn read_ods(zip: &mut Zip<'_>) -> Result<Vec<Sheet>, ReadError> {
+pub fn read_ods(zip: &mut Zip<'_>, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
     if let Ok(mut manifest) = zip.by_name("META-INF/manifest.xml") {
         let mut text = String::new();
         manifest.read_to_string(&mut text).map_err(corrupt)?;
@@ -31,7 +31,7 @@ pub fn read_ods(zip: &mut Zip<'_>) -> Result<Vec<Sheet>, ReadError> {
         .map_err(corrupt)?
         .read_to_string(&mut xml)
         .map_err(corrupt)?;
-    parse_content(&xml)
+    parse_content(&xml, limits)
 }
 
 #[derive(Default)]
@@ -43,7 +43,9 @@ struct Pending {
     span: Option<(u32, u32)>,
 }
 
-fn parse_content(xml: &str) -> Result<Vec<Sheet>, ReadError> {
+fn parse_content(xml: &str, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    // Repeats count toward the cell and text budgets as they are expanded.
+    let mut budget = Budget::of(limits);
     let mut reader = quick_xml::Reader::from_str(xml);
     let mut sheets = Vec::new();
     let mut name: Option<String> = None;
@@ -52,6 +54,8 @@ fn parse_content(xml: &str) -> Result<Vec<Sheet>, ReadError> {
     let (mut row, mut col) = (0u32, 0u32);
     let mut row_repeat = 1u32;
     let mut row_cells: Vec<(u32, CellValue)> = Vec::new();
+    // How many of the row's cells have been counted against the budget.
+    let mut spent_in_row = 0;
     let mut cell: Option<Pending> = None;
     loop {
         let event = reader.read_event().map_err(corrupt)?;
@@ -67,6 +71,7 @@ fn parse_content(xml: &str) -> Result<Vec<Sheet>, ReadError> {
                         col = 0;
                         row_repeat = num(e, "table:number-rows-repeated").unwrap_or(1);
                         row_cells.clear();
+                        spent_in_row = 0;
                         if empty {
                             row = row.saturating_add(row_repeat);
                         }
@@ -83,6 +88,8 @@ fn parse_content(xml: &str) -> Result<Vec<Sheet>, ReadError> {
                         };
                         if empty {
                             col = finish_cell(pending, row, col, &mut row_cells, &mut merges);
+                            budget.spend(&row_cells[spent_in_row..], limits)?;
+                            spent_in_row = row_cells.len();
                         } else {
                             cell = Some(pending);
                         }
@@ -133,12 +140,19 @@ fn parse_content(xml: &str) -> Result<Vec<Sheet>, ReadError> {
                 "table:table-cell" | "table:covered-table-cell" => {
                     if let Some(pending) = cell.take() {
                         col = finish_cell(pending, row, col, &mut row_cells, &mut merges);
+                        budget.spend(&row_cells[spent_in_row..], limits)?;
+                        spent_in_row = row_cells.len();
                     }
                 }
                 "table:table-row" => {
+                    spent_in_row = 0;
                     for k in 0..row_repeat.min(MAX_REPEAT) {
                         if row_cells.is_empty() {
                             break;
+                        }
+                        // The row's first copy was counted as its cells were read.
+                        if k > 0 {
+                            budget.spend(&row_cells, limits)?;
                         }
                         cells.extend(row_cells.iter().map(|(c, v)| (row + k, *c, v.clone())));
                     }
@@ -222,6 +236,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn repeats_count_against_the_budgets() {
+        // One long cell repeated 1024 × 1024 times would be a million copies.
+        let big = "绩".repeat(1000);
+        let xml = format!(
+            r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="t">
+              <table:table-row table:number-rows-repeated="1024"><table:table-cell table:number-columns-repeated="1024" office:value-type="string"><text:p>{big}</text:p></table:table-cell></table:table-row>
+            </table:table></office:spreadsheet></office:body></office:document-content>"#
+        );
+        let err = parse_content(&xml, &Limits::default()).unwrap_err();
+        assert!(err.to_string().contains("单元格文本合计超过"), "{err}");
+        let few_cells = Limits {
+            max_cells: 100,
+            ..Limits::default()
+        };
+        let small = xml.replace(&big, "x");
+        assert!(parse_content(&small, &few_cells).is_err());
+    }
+
+    #[test]
     fn values_spans_and_repeats() {
         let xml = r#"<office:document-content><office:body><office:spreadsheet>
             <table:table table:name="表1">
@@ -233,7 +266,7 @@ mod tests {
               <table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>
               <table:table-row><table:table-cell table:number-columns-repeated="3" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>
             </table:table></office:spreadsheet></office:body></office:document-content>"#;
-        let sheets = parse_content(xml).unwrap();
+        let sheets = parse_content(xml, &Limits::default()).unwrap();
         let g = &sheets[0].grid;
         assert_eq!(sheets[0].name, "表1");
         assert_eq!(
