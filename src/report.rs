@@ -232,13 +232,22 @@ pub fn csv_rows(projects: &[Project], safe: bool) -> csv::Result<Vec<u8>> {
 
 /// A text cell as a spreadsheet must not run it: text starting with `=`, `+`, `-`, `@`,
 /// a tab or a carriage return gets a leading `'` (OWASP, CSV injection), so Excel and
-/// WPS show it as text.
+/// WPS show it as text. A plain number (`-3`, `+0.5`) runs nothing and stays as it is.
 pub fn neutralise(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_plain_number(text) {
         format!("'{text}")
     } else {
         text.to_string()
     }
+}
+
+/// A sign, digits and at most one decimal point, nothing else.
+fn is_plain_number(text: &str) -> bool {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -268,6 +277,12 @@ mod tests {
             assert_eq!(neutralise(&text), format!("'{text}"));
         }
         assert_eq!(neutralise("有所提高"), "有所提高");
+        for number in ["-3", "+3", "-0.5", "-12.", "3"] {
+            assert_eq!(neutralise(number), number);
+        }
+        for not_a_number in ["-", "-.5", "-3-3", "-3+cmd|' /C calc'!A0", "-1e5", "-inf"] {
+            assert_eq!(neutralise(not_a_number), format!("'{not_a_number}"));
+        }
         assert_eq!(neutralise("≥90%"), "≥90%");
     }
     use crate::model::Source;

@@ -387,6 +387,70 @@ fn csv_text_cannot_run_as_a_formula() {
     assert_eq!(&raw[1][14], "+SUM(1,2)");
 }
 
+/// Every character OWASP names as a formula's start is neutralised: in names, and in a
+/// file's name (where a tab or a carriage return survives; the reader trims cells);
+/// a negative number, in a number column or written as text, stays the number it is.
+#[test]
+fn csv_neutralises_each_formula_start_and_keeps_negative_numbers() {
+    let dir = Workdir::new();
+    let mut seed = samples::seed();
+    seed.truncate(1);
+    let tail = "cmd|' /C calc'!A0";
+    for (i, lead) in ["=", "+", "-", "@"].iter().enumerate() {
+        seed[0].indicators[i].name = format!("{lead}{tail}");
+    }
+    // A goal written as a negative number: text, but no formula.
+    seed[0].goal = Some("-0.5".into());
+    seed[0].indicators[6].value = jixiao::value::Value::parse("＝-3次");
+    let bytes = samples::official_workbook(&seed, false);
+    let files = ["evil.xlsx", "\t=1+2.xlsx", "\r=1+2.xlsx"];
+    for name in files {
+        dir.write(name, &bytes);
+    }
+    let rows = |extra: &[&str]| {
+        let mut args = vec!["extract", "--format", "csv"];
+        args.extend(files);
+        args.extend(extra);
+        let out = dir.run(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut r = csv::Reader::from_reader(&out.stdout[3..]);
+        r.records().map(Result::unwrap).collect::<Vec<_>>()
+    };
+    let column = |rows: &[csv::StringRecord], i: usize| {
+        let mut v: Vec<String> = rows.iter().map(|r| r[i].to_string()).collect();
+        v.dedup();
+        v
+    };
+    let safe = rows(&[]);
+    assert_eq!(
+        column(&safe, 0),
+        ["evil.xlsx", "'\t=1+2.xlsx", "'\r=1+2.xlsx"]
+    );
+    let names = column(&safe, 14);
+    for lead in ["=", "+", "-", "@"] {
+        let name = format!("'{lead}{tail}");
+        assert!(names.contains(&name), "{name} not in {names:?}");
+    }
+    assert_eq!(column(&safe, 11), ["-0.5"], "the goal");
+    assert!(
+        safe.iter().any(|r| &r[15] == "＝-3次" && &r[17] == "-3"),
+        "the number column"
+    );
+    assert_eq!(column(&safe, 8), ["24.02"], "amounts");
+
+    let raw = rows(&["--csv-raw"]);
+    assert_eq!(column(&raw, 0), files);
+    let names = column(&raw, 14);
+    for lead in ["=", "+", "-", "@"] {
+        assert!(names.contains(&format!("{lead}{tail}")), "{names:?}");
+    }
+}
+
 /// `split` names files after projects without a formula's punctuation.
 #[test]
 fn split_file_names_carry_no_formula() {
