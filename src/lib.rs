@@ -33,6 +33,7 @@ pub mod read;
 pub mod report;
 pub mod rule;
 pub mod season;
+mod small_file;
 pub mod template;
 pub mod text;
 pub mod validate;

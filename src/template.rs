@@ -101,9 +101,10 @@ impl Template {
     /// Reads a template file.
     ///
     /// # Errors
-    /// When the file cannot be read or does not describe a layout.
+    /// When the file is not a regular file or is past 1 MB, cannot be read, or does not
+    /// describe a layout.
     pub fn from_file(path: &Path) -> anyhow::Result<Template> {
-        let text = std::fs::read_to_string(path)?;
+        let text = crate::small_file::read_to_string(path)?;
         Ok(toml::from_str(&text)?)
     }
 

@@ -47,9 +47,10 @@ impl Config {
     /// Reads a TOML configuration file.
     ///
     /// # Errors
-    /// When the file cannot be read, is not valid TOML, or names an unknown rule.
+    /// When the file is not a regular file or is past 1 MB, cannot be read, is not valid
+    /// TOML, or names an unknown rule.
     pub fn from_file(path: &Path) -> anyhow::Result<Config> {
-        let text = std::fs::read_to_string(path)?;
+        let text = crate::small_file::read_to_string(path)?;
         Config::from_toml(&text)
     }
 

@@ -543,6 +543,52 @@ fn fifos_and_devices_never_hang() {
     }
 }
 
+/// A configuration or layout file that is a FIFO or a device is refused at once (exit
+/// status 2): opening the FIFO would wait for a writer, and /dev/zero never ends.
+#[cfg(unix)]
+#[test]
+fn settings_files_never_hang() {
+    let dir = Workdir::new();
+    dir.write("in/seed.xlsx", &crate::samples::all()[0].bytes);
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(dir.path().join("jixiao.toml"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    for (args, what) in [
+        (vec!["check", "in", "--config", "jixiao.toml"], "配置文件"),
+        (
+            vec!["merge", "in", "--config", "/dev/zero", "-o", "m.xlsx"],
+            "配置文件",
+        ),
+        (
+            vec!["merge", "in", "--template", "jixiao.toml", "-o", "m.xlsx"],
+            "版式文件",
+        ),
+        (
+            vec!["split", "in", "--template", "/dev/zero", "-o", "parts"],
+            "版式文件",
+        ),
+        (
+            vec!["template", "--template", "/dev/zero", "-o", "t.xlsx"],
+            "版式文件",
+        ),
+    ] {
+        let out = run_bounded(dir.path(), &args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(what) && stderr.contains("不是普通文件"),
+            "{args:?}: {stderr}"
+        );
+    }
+    for name in ["m.xlsx", "parts", "t.xlsx"] {
+        assert!(!dir.path().join(name).exists(), "{name} was written");
+    }
+}
+
 /// A small .xlsx whose sheet inflates more than 100 times its compressed size (past
 /// 100 KB) is refused as a zip bomb before it is inflated; `--max-zip-ratio` lets it in.
 #[test]
