@@ -51,6 +51,14 @@ pub fn merged_workbook(
     submissions: Option<&[crate::season::Submission]>,
     l: &Layout<'_>,
 ) -> Result<Vec<u8>, XlsxError> {
+    if projects.iter().any(needs_fit) || superseded.iter().any(|(p, _)| needs_fit(p)) {
+        let projects: Vec<Project> = projects.iter().map(fit_project).collect();
+        let superseded: Vec<(Project, crate::model::Source)> = superseded
+            .iter()
+            .map(|(p, s)| (fit_project(p), s.clone()))
+            .collect();
+        return merged_workbook(&projects, &superseded, diagnostics, submissions, l);
+    }
     let mut wb = output_workbook(Some("merge"));
     let mut names = SheetNames::default();
     let ws = wb.add_worksheet().set_name(names.unique("汇总"))?;
@@ -73,6 +81,9 @@ pub fn merged_workbook(
 /// # Errors
 /// When rust_xlsxwriter refuses a cell.
 pub fn project_workbook(p: &Project, l: &Layout<'_>) -> Result<Vec<u8>, XlsxError> {
+    if needs_fit(p) {
+        return project_workbook(&fit_project(p), l);
+    }
     let mut wb = output_workbook(Some("split"));
     let mut names = SheetNames::default();
     let ws = wb
@@ -117,6 +128,7 @@ fn write_stacked(
 #[derive(Default)]
 pub struct SheetNames {
     used: HashSet<String>,
+    next: std::collections::HashMap<String, usize>,
 }
 
 impl SheetNames {
@@ -126,25 +138,104 @@ impl SheetNames {
             .filter(|c| !"[]:*?/\\".contains(*c) && !c.is_control())
             .collect();
         let clean = clean.trim_matches(|c: char| c == '\'' || c.is_whitespace());
+        // Excel counts a sheet name's length in UTF-16 units (an astral character is
+        // two) and refuses a name that ends with an apostrophe.
+        let fit = |s: &str, room: usize| -> String {
+            prefix_within(s, room, char::len_utf16)
+                .trim_end_matches('\'')
+                .to_string()
+        };
         let base: String = if clean.is_empty() {
             "Sheet".into()
         } else {
-            clean.chars().take(31).collect()
+            fit(clean, 31)
         };
         let mut name = base.clone();
-        let mut n = 2;
+        // Collisions are numbered from where the last one for this base stopped, so
+        // thousands of tables with one name stay linear.
+        let next = self.next.entry(base.to_lowercase()).or_insert(2);
         while self.used.contains(&name.to_lowercase()) {
-            let suffix = format!("({n})");
-            name = base
-                .chars()
-                .take(31 - suffix.chars().count())
-                .collect::<String>()
-                + &suffix;
-            n += 1;
+            let suffix = format!("({next})");
+            name = fit(&base, 31 - suffix.len()) + &suffix;
+            *next += 1;
         }
         self.used.insert(name.to_lowercase());
         name
     }
+}
+
+/// The longest prefix of `s` whose characters measure at most `limit` together.
+pub(crate) fn prefix_within(s: &str, limit: usize, measure: impl Fn(char) -> usize) -> &str {
+    let mut total = 0;
+    for (i, c) in s.char_indices() {
+        total += measure(c);
+        if total > limit {
+            return &s[..i];
+        }
+    }
+    s
+}
+
+/// Excel's limit on a cell's text, in UTF-16 units.
+pub(crate) const MAX_CELL_TEXT: usize = 32_767;
+
+/// `s` as a cell can hold it: clipped to Excel's 32,767 characters.
+pub(crate) fn fit_cell(s: &str) -> &str {
+    prefix_within(s, MAX_CELL_TEXT, char::len_utf16)
+}
+
+/// True when some text of `p` is longer than a cell can hold.
+fn needs_fit(p: &Project) -> bool {
+    let long = |s: &str| s.len() > MAX_CELL_TEXT && fit_cell(s).len() < s.len();
+    let opt = |o: &Option<String>| o.as_deref().is_some_and(long);
+    opt(&p.title)
+        || opt(&p.level1_project)
+        || opt(&p.level2_project)
+        || opt(&p.department)
+        || opt(&p.implementer)
+        || opt(&p.goal)
+        || long(&p.source.file)
+        || p.indicators.iter().any(|i| {
+            long(&i.level1)
+                || long(&i.level2)
+                || long(&i.name)
+                || long(&i.value.text)
+                || opt(&i.note)
+        })
+}
+
+/// `p` with every text clipped to what a cell holds (one hostile cell must not keep
+/// the whole batch from being written).
+fn fit_project(p: &Project) -> Project {
+    let mut p = p.clone();
+    let clip = |s: &mut String| {
+        let keep = fit_cell(s).len();
+        s.truncate(keep);
+    };
+    for o in [
+        &mut p.title,
+        &mut p.level1_project,
+        &mut p.level2_project,
+        &mut p.department,
+        &mut p.implementer,
+        &mut p.goal,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        clip(o);
+    }
+    clip(&mut p.source.file);
+    for i in &mut p.indicators {
+        clip(&mut i.level1);
+        clip(&mut i.level2);
+        clip(&mut i.name);
+        clip(&mut i.value.text);
+        if let Some(n) = i.note.as_mut() {
+            clip(n);
+        }
+    }
+    p
 }
 
 /// File names safe on every file system: no `/ \ : * ? " < > |` or control characters,
@@ -153,6 +244,7 @@ impl SheetNames {
 #[derive(Default)]
 pub struct FileNames {
     used: HashSet<String>,
+    next: std::collections::HashMap<String, usize>,
 }
 
 const MAX_FILE_STEM: usize = 80;
@@ -175,10 +267,13 @@ impl FileNames {
         let clean = clean
             .trim_matches(|c: char| c == '.' || c.is_whitespace())
             .trim_start_matches(['+', '-', '@', '_']);
+        // At most 80 characters and 240 bytes: file systems count a name's bytes
+        // (255), and the collision number and extension need room.
         let mut base: String = if clean.is_empty() {
             "项目".into()
         } else {
-            clean.chars().take(MAX_FILE_STEM).collect()
+            let short: String = clean.chars().take(MAX_FILE_STEM).collect();
+            prefix_within(&short, 240, char::len_utf8).to_string()
         };
         let reserved = [
             "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "LPT1", "LPT2", "LPT3",
@@ -191,10 +286,10 @@ impl FileNames {
             base.insert(0, '_');
         }
         let mut name = format!("{base}.{ext}");
-        let mut n = 2;
+        let n = self.next.entry(base.to_lowercase()).or_insert(2);
         while self.used.contains(&name.to_lowercase()) {
             name = format!("{base}({n}).{ext}");
-            n += 1;
+            *n += 1;
         }
         self.used.insert(name.to_lowercase());
         name
@@ -246,5 +341,50 @@ mod tests {
         assert_eq!(n.unique("CON", "xlsx"), "_CON.xlsx");
         assert_eq!(n.unique(&"长".repeat(200), "xlsx").chars().count(), 80 + 5);
         assert_eq!(n.unique("...", "xlsx"), "项目.xlsx");
+    }
+}
+
+#[cfg(test)]
+mod limits {
+    use super::*;
+
+    #[test]
+    fn names_fit_what_excel_and_file_systems_accept() {
+        let mut sheets = SheetNames::default();
+        // 20 astral characters are 40 UTF-16 units: cut to 31 units, not 31 characters.
+        let astral = "𠀀".repeat(20) + "'";
+        let name = sheets.unique(&astral);
+        assert!(name.encode_utf16().count() <= 31, "{name}");
+        assert!(!name.ends_with('\''));
+        let quoted = sheets.unique("部门名称很长很长很长很长很长很长很长很长很长很长很长'后");
+        assert!(!quoted.ends_with('\'') && quoted.encode_utf16().count() <= 31);
+        // Thousands of one name stay unique (and quick).
+        let many: HashSet<String> = (0..3_000).map(|_| sheets.unique("汇总")).collect();
+        assert_eq!(many.len(), 3_000);
+        let mut files = FileNames::default();
+        let long = files.unique(&"𠀀".repeat(80), "xlsx");
+        assert!(long.len() <= 255, "{} bytes", long.len());
+    }
+
+    #[test]
+    fn a_cell_past_excels_limit_is_clipped_not_fatal() {
+        let p = Project {
+            department: Some("中共黔南州直属机关工作委员会".into()),
+            level2_project: Some("机关党建工作".into()),
+            goal: Some("目".repeat(40_000)),
+            indicators: vec![crate::model::Indicator::new(
+                "产出指标",
+                "数量指标",
+                &"名".repeat(33_000),
+                crate::value::Value::parse("＝1次"),
+            )],
+            ..Project::default()
+        };
+        let template = crate::template::Template::default();
+        let parts = crate::template::TitleParts::default();
+        let l = Layout::new(&template, &parts);
+        let merged = merged_workbook(std::slice::from_ref(&p), &[], &[], None, &l);
+        assert!(merged.is_ok(), "{merged:?}");
+        assert!(project_workbook(&p, &l).is_ok());
     }
 }

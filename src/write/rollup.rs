@@ -399,10 +399,10 @@ pub fn write_issues(
         ws.write_number_with_format(r, 0, (i + 1) as f64, &f.number)?;
         ws.write_string_with_format(r, 1, level, &f.number)?;
         ws.write_string_with_format(r, 2, d.rule.as_str(), &f.text)?;
-        ws.write_string_with_format(r, 3, &d.file, &f.text)?;
+        ws.write_string_with_format(r, 3, super::fit_cell(&d.file), &f.text)?;
         ws.write_string_with_format(r, 4, d.sheet.as_deref().unwrap_or(""), &f.text)?;
         ws.write_string_with_format(r, 5, d.cell.as_deref().unwrap_or(""), &f.number)?;
-        ws.write_string_with_format(r, 6, &d.message, &f.text)?;
+        ws.write_string_with_format(r, 6, super::fit_cell(&d.message), &f.text)?;
         // Wrapped messages need their rows' height, or they overlap when printed.
         let lines = [
             (d.message.as_str(), 6),
