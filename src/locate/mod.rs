@@ -57,10 +57,12 @@ pub fn locate(file: &str, sheet: &Sheet) -> (Vec<Project>, Vec<Diagnostic>) {
             source,
             diagnostics: &mut diagnostics,
             cols: head.cols,
+            unplaced: Vec::new(),
         };
         let found = table.build(band_top, head, end);
+        let unplaced = std::mem::take(&mut table.unplaced);
         for p in &found {
-            missing_fields(p, &mut diagnostics);
+            missing_fields(p, &unplaced, &mut diagnostics);
         }
         projects.extend(found);
         next_top = next_top.max(end + 1);
@@ -268,6 +270,8 @@ struct TableBuilder<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
     /// The columns of this table.
     cols: (u32, u32),
+    /// Label-like cells of the header block no role took, as written.
+    unplaced: Vec<String>,
 }
 
 /// What the header block above a grid says, before it is given to a project.
@@ -530,6 +534,8 @@ impl TableBuilder<'_> {
                 {
                     continue;
                 }
+                self.unplaced
+                    .push(clean(text).trim_end_matches([':', '：']).to_string());
                 self.diagnostics.push(Diagnostic::at(
                     Rule::UnmappedLabel,
                     &self.source,
@@ -693,7 +699,7 @@ fn funds_in_wan(
 
 /// `empty-field`: a table whose project, department or annual amount was not found.
 /// The finding names the field and where it was looked for.
-fn missing_fields(p: &Project, out: &mut Vec<Diagnostic>) {
+fn missing_fields(p: &Project, unplaced: &[String], out: &mut Vec<Diagnostic>) {
     let missing = [
         ("level2_project", "二级项目名称", p.level2_project.is_none()),
         ("department", "主管部门", p.department.is_none()),
@@ -706,7 +712,12 @@ fn missing_fields(p: &Project, out: &mut Vec<Diagnostic>) {
         let cell = p.cells.get(key).map(String::as_str);
         let message = match cell {
             Some(_) => format!("{label}为空"),
-            None => format!("未找到{label}"),
+            None if unplaced.is_empty() => format!("未找到{label}"),
+            // The labels the reader saw but could not place may be this one's wording.
+            None => format!(
+                "未找到{label}（表头中有未能识别的标签：{}）",
+                unplaced.join("、")
+            ),
         };
         out.push(Diagnostic::at(Rule::EmptyField, &p.source, cell, message));
     }
@@ -740,7 +751,13 @@ mod tests {
         };
         p.cells.insert("department".into(), "C5".into());
         let mut out = Vec::new();
-        missing_fields(&p, &mut out);
+        missing_fields(&p, &[], &mut out);
+        let mut said = Vec::new();
+        missing_fields(&p, &["本级预算数额".to_string()], &mut said);
+        assert_eq!(
+            said[1].message,
+            "未找到年度资金总额（表头中有未能识别的标签：本级预算数额）"
+        );
         let got: Vec<_> = out
             .iter()
             .map(|d| (d.rule.as_str(), d.cell.as_deref(), d.message.as_str()))
