@@ -101,8 +101,19 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     output.write(|w| w.write_all(&bytes))?;
     spinner.finish_and_clear();
     let total = crate::aggregate::grand_total(&extraction.projects);
+    // Files left out as jixiao's own outputs were not merged: they are not counted.
+    let own = diagnostics
+        .iter()
+        .filter(|d| d.rule == Rule::OwnOutput)
+        .count();
+    let skipped = if own > 0 {
+        format!("（另有 {own} 个 jixiao 自己的输出未计入）")
+    } else {
+        String::new()
+    };
     note!(
-        "已汇总 {files} 个文件、{} 个项目，年度资金总额 {} 万元：{}",
+        "已汇总 {} 个文件、{} 个项目，年度资金总额 {} 万元{skipped}：{}",
+        files - own,
         total.projects,
         crate::value::money(total.total),
         args.output.display()

@@ -605,6 +605,8 @@ fn own_outputs_are_not_counted_again() {
         "{stderr}"
     );
     assert!(stderr.contains("warning[own-output]"), "{stderr}");
+    // The summary counts the four department files it merged, not jixiao's own.
+    assert!(stderr.contains("已汇总 4 个文件"), "{stderr}");
     // Named on the command line, an output is read: the user asked for it.
     let named = dir.run(&["extract", "inbox/汇总.xlsx"]);
     assert_eq!(named.status.code(), Some(0));
