@@ -182,6 +182,19 @@ pub fn extract_sheets(display: &str, sheets: &[read::Sheet]) -> (Vec<Project>, V
                 )
             });
         }
+        if sheet.same_name > 0 {
+            diagnostics.push(Diagnostic {
+                sheet: Some(sheet.name.clone()),
+                ..Diagnostic::file(
+                    Rule::DuplicateSheet,
+                    display,
+                    format!(
+                        "工作簿中还有 {} 个同名的工作表“{}”，只读取了第一个，请改名后重新提交",
+                        sheet.same_name, sheet.name
+                    ),
+                )
+            });
+        }
         for ((r, c), text) in &sheet.uncalculated {
             diagnostics.push(Diagnostic {
                 sheet: Some(sheet.name.clone()),

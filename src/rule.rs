@@ -24,6 +24,8 @@ pub enum Rule {
     IgnoredCells,
     /// 公式没有计算结果，按公式文本读取
     FormulaWithoutValue,
+    /// 工作簿中有同名工作表，只读取了第一个
+    DuplicateSheet,
     /// 表头中有未能识别的标签，其值未读取
     UnmappedLabel,
     /// 二级项目名称、主管部门或年度资金总额为空
@@ -55,6 +57,7 @@ impl Rule {
         Rule::OwnOutput,
         Rule::IgnoredCells,
         Rule::FormulaWithoutValue,
+        Rule::DuplicateSheet,
         Rule::UnmappedLabel,
         Rule::EmptyField,
         Rule::FundsSum,
@@ -76,6 +79,7 @@ impl Rule {
             Rule::OwnOutput => "own-output",
             Rule::IgnoredCells => "ignored-cells",
             Rule::FormulaWithoutValue => "formula-without-value",
+            Rule::DuplicateSheet => "duplicate-sheet",
             Rule::UnmappedLabel => "unmapped-label",
             Rule::EmptyField => "empty-field",
             Rule::FundsSum => "funds-sum",
@@ -98,6 +102,7 @@ impl Rule {
             Rule::OwnOutput => Severity::Warning,
             Rule::IgnoredCells => Severity::Warning,
             Rule::FormulaWithoutValue => Severity::Warning,
+            Rule::DuplicateSheet => Severity::Warning,
             Rule::UnmappedLabel => Severity::Warning,
             Rule::EmptyField => Severity::Error,
             Rule::FundsSum => Severity::Error,
@@ -120,6 +125,7 @@ impl Rule {
             Rule::OwnOutput => "目录中 jixiao 自己写出的汇总或拆分工作簿，未计入",
             Rule::IgnoredCells => "超出列数上限的单元格被忽略",
             Rule::FormulaWithoutValue => "公式没有计算结果，按公式文本读取",
+            Rule::DuplicateSheet => "工作簿中有同名工作表，只读取了第一个",
             Rule::UnmappedLabel => "表头中有未能识别的标签，其值未读取",
             Rule::EmptyField => "二级项目名称、主管部门或年度资金总额为空",
             Rule::FundsSum => "年度资金总额 ≠ 财政拨款 + 非财政拨款（+ 其他来源）",

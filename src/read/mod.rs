@@ -24,6 +24,9 @@ pub struct Sheet {
     /// Formula cells without a value, read as their formula's text: (row, column) and
     /// that text.
     pub uncalculated: Vec<((u32, u32), String)>,
+    /// Further sheets of the workbook with this same name: the parsers reach a sheet by
+    /// its name, so those could not be read.
+    pub same_name: usize,
 }
 
 impl Sheet {
@@ -33,6 +36,7 @@ impl Sheet {
             grid,
             ignored_cells: 0,
             uncalculated: Vec::new(),
+            same_name: 0,
         }
     }
 }
@@ -246,7 +250,7 @@ fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError
         Some(zip) => zip_format(zip)?,
         None => sniff(bytes)?,
     };
-    let mut sheets = match (format, zip.as_mut()) {
+    let sheets = match (format, zip.as_mut()) {
         (Format::Xlsx, Some(zip)) => read_xlsx(bytes, zip, limits)?,
         (Format::Xlsb, _) => read_xlsb(bytes, limits)?,
         (Format::Ods, Some(zip)) => ods::read_ods(zip, limits)?,
@@ -256,6 +260,16 @@ fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError
             return Err(ReadError::Corrupt("ZIP 结构异常".into()));
         }
     };
+    // Two sheets of one name: both would be read as the first (its tables twice);
+    // the second is dropped and the first says so.
+    let mut kept: Vec<Sheet> = Vec::with_capacity(sheets.len());
+    for sheet in sheets {
+        match kept.iter_mut().find(|k| k.name == sheet.name) {
+            Some(first) => first.same_name += 1,
+            None => kept.push(sheet),
+        }
+    }
+    let mut sheets = kept;
     if sheets.len() > limits.max_sheets {
         return Err(ReadError::TooLarge(format!(
             "有 {} 个工作表，超过上限 {}（可用 --max-sheets 调整）",
@@ -505,8 +519,6 @@ fn sheet_names(names: Vec<String>, limits: &Limits) -> Result<Vec<String>, ReadE
     Ok(names)
 }
 
-/// Collects a sheet's cells from a stream, leaving out those past the column limit and
-/// stopping once the workbook's cell or text budget is spent.
 /// What a workbook may still hold: cells, and bytes of text.
 pub(super) struct Budget {
     cells: u64,
@@ -550,6 +562,8 @@ fn too_much_text(limits: &Limits) -> ReadError {
     ))
 }
 
+/// Collects a sheet's cells from a stream, leaving out those past the column limit and
+/// stopping once the workbook's cell or text budget is spent.
 fn stream_sheet(
     name: String,
     merges: Vec<Rect>,
@@ -582,6 +596,7 @@ fn stream_sheet(
         grid: Grid::new(cells, merges),
         ignored_cells: ignored,
         uncalculated: Vec::new(),
+        same_name: 0,
     })
 }
 

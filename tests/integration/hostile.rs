@@ -812,3 +812,41 @@ fn refusals_speak_chinese() {
         "the library's words follow with --verbose"
     );
 }
+
+/// Two sheets of one name (a hand-edited workbook): read as the first twice, its tables
+/// would count twice; the second is left out and the file says so.
+#[test]
+fn two_sheets_of_one_name_are_said_not_counted_twice() {
+    let sheet = |name: &'static str| {
+        (
+            name,
+            format!(
+                r#"<row r="1">{}{}</row><row r="2">{}{}</row>"#,
+                text_cell("A1", "三级指标"),
+                text_cell("B1", "指标值"),
+                text_cell("A2", "开展培训"),
+                text_cell("B2", "＝4次"),
+            ),
+        )
+    };
+    let dir = Workdir::new();
+    dir.write(
+        "twice.xlsx",
+        &raw_xlsx(
+            &[sheet("项目1"), sheet("项目1")],
+            zip::CompressionMethod::Deflated,
+        ),
+    );
+    let out = dir.run(&["extract", "twice.xlsx"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["projects"].as_array().unwrap().len(), 1, "{doc}");
+    assert!(
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["rule"] == "duplicate-sheet"),
+        "{}",
+        doc["diagnostics"]
+    );
+}
