@@ -153,3 +153,15 @@ fn deny_allow_config_and_json() {
         Some(2)
     );
 }
+
+/// The README's table of rules lists every rule there is, by its id.
+#[test]
+fn the_readme_lists_every_rule() {
+    let readme = std::fs::read_to_string(crate::workdir::repo().join("README.md")).unwrap();
+    for rule in jixiao::rule::Rule::ALL {
+        assert!(
+            readme.contains(&format!("| `{}` | {} |", rule, rule.severity().as_str())),
+            "README.md has no row for {rule}"
+        );
+    }
+}
