@@ -6,6 +6,7 @@ use crate::cli::{CheckArgs, CheckFormat};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, progress_bar};
 use crate::model::{Diagnostic, Severity};
 use crate::report;
+use crate::rule::Rule;
 use crate::validate::{Checker, FileChecked};
 
 /// What was checked and what was found.
@@ -15,6 +16,8 @@ pub struct Summary {
     pub projects: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// Files that could not be read or held no table.
+    pub refused: usize,
 }
 
 #[derive(Serialize)]
@@ -78,15 +81,33 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         projects,
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
+        refused: {
+            let mut files: Vec<&str> = diagnostics
+                .iter()
+                .filter(|d| matches!(d.rule, Rule::UnreadableFile | Rule::NoTable))
+                .map(|d| d.file.as_str())
+                .collect();
+            files.sort_unstable();
+            files.dedup();
+            files.len()
+        },
     };
     Output::Stdout.write(|w| match args.format {
         CheckFormat::Text => {
             for d in &diagnostics {
                 writeln!(w, "{}", report::concise(d))?;
             }
+            let refused = if summary.refused > 0 {
+                format!(
+                    "（其中 {} 个文件无法读取或没有绩效目标表）",
+                    summary.refused
+                )
+            } else {
+                String::new()
+            };
             writeln!(
                 w,
-                "{}",
+                "{}{refused}",
                 report::summary_line(
                     summary.files,
                     summary.projects,

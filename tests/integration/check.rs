@@ -165,3 +165,19 @@ fn the_readme_lists_every_rule() {
         );
     }
 }
+
+/// The summary says how many files were refused, beside how many were checked.
+#[test]
+fn the_summary_counts_refused_files() {
+    let dir = crate::workdir::Workdir::new();
+    dir.write("in/seed.xlsx", &crate::samples::all()[0].bytes);
+    dir.write("in/空文件.xlsx", b"");
+    let out = dir.run(&["check", "in"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("已检查 2 个文件、4 个项目")
+            && last.ends_with("（其中 1 个文件无法读取或没有绩效目标表）"),
+        "{last}"
+    );
+}
