@@ -76,6 +76,8 @@ pub enum Command {
     Split(SplitArgs),
     /// 模板：生成供部门填报的空白规范表（带下拉列表和填写提示）。
     Template(TemplateArgs),
+    /// 网页：在本机打开一个网页，拖入工作簿即可汇总、检查、下载（不用命令行）。
+    Serve(ServeArgs),
 }
 
 /// The layout and the parts of the title, shared by the commands that write tables.
@@ -230,4 +232,16 @@ pub struct ExtractArgs {
 pub enum Format {
     Json,
     Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// 只打印网页地址，不自动打开浏览器。
+    #[arg(long)]
+    pub no_open: bool,
+
+    /// 监听的地址和端口（默认 127.0.0.1 上的随机空闲端口，只有本机能访问）。
+    /// 指定非本机地址时，同一网络中的其他电脑也能访问（仍需地址中的令牌）。
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<std::net::SocketAddr>,
 }

@@ -24,6 +24,7 @@ macro_rules! note {
 }
 
 pub mod aggregate;
+pub mod batch;
 pub mod cli;
 pub mod commands;
 pub mod framework;
@@ -33,6 +34,7 @@ pub mod read;
 pub mod report;
 pub mod rule;
 pub mod season;
+pub mod serve;
 mod small_file;
 pub mod template;
 pub mod text;

@@ -4,10 +4,9 @@ use anyhow::Context;
 
 use crate::cli::MergeArgs;
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, layout_parts, read_inputs};
-use crate::model::{Diagnostic, Severity};
+use crate::model::Severity;
 use crate::report;
 use crate::rule::Rule;
-use crate::validate;
 use crate::write::{self, Layout};
 
 /// Runs `merge`; findings go to stderr and into 问题清单. Exit status 1 when any
@@ -35,37 +34,19 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         .as_deref()
         .map(crate::season::read_expected)
         .transpose()?;
-    let (files, mut extraction) = read_inputs(walked, limits);
-    let mut diagnostics = validate::check(&extraction, &config);
-    let resolved =
-        crate::aggregate::resolve_versions(std::mem::take(&mut extraction.projects), |p| {
-            (modified.get(&p.source.file).copied(), p.source.file.clone())
-        });
-    if !resolved.superseded.is_empty() {
-        // Each resubmission is said once, naming the version that counts.
-        diagnostics.retain(|d| d.rule != Rule::DuplicateProject);
-        for (p, winner) in &resolved.superseded {
-            let d = Diagnostic::at(
-                Rule::DuplicateProject,
-                &p.source,
-                p.cells.get("level2_project").map(String::as_str),
-                format!(
-                    "项目“{}”（{}）重复报送：这一版未计入合计，计入的是较新的 {}:{}",
-                    p.level2_project.as_deref().unwrap_or_default(),
-                    p.department.as_deref().unwrap_or_default(),
-                    winner.file,
-                    winner.sheet
-                ),
-            );
-            diagnostics.extend(config.apply(d));
-        }
-    }
-    extraction.projects = resolved.kept;
-    for d in &diagnostics {
+    let (files, extraction) = read_inputs(walked, limits);
+    let merged = crate::batch::merge(extraction, &config, |file| modified.get(file).copied());
+    let crate::batch::Merged {
+        projects,
+        superseded,
+        diagnostics,
+        ..
+    } = &merged;
+    for d in diagnostics {
         note!("{}", report::concise(d));
     }
     // No table at all: an empty 汇总 would look like a result.
-    if extraction.projects.is_empty() {
+    if projects.is_empty() {
         note!(
             "未找到任何绩效目标表（读取了 {files} 个文件），未写出 {}",
             args.output.display()
@@ -73,34 +54,27 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         return Ok(EXIT_FINDINGS);
     }
     let layout = Layout::new(&template, &parts);
-    let submissions = expected.as_deref().map(|e| {
-        crate::season::submissions(
-            e,
-            &crate::season::found_in(&extraction.projects),
-            &diagnostics,
-        )
-    });
+    let submissions = expected
+        .as_deref()
+        .map(|e| crate::season::submissions(e, &crate::season::found_in(projects), diagnostics));
     // Writing a province's batch takes a while: say so.
     let spinner = indicatif::ProgressBar::new_spinner();
-    if extraction.projects.len() < 200 {
+    if projects.len() < 200 {
         spinner.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
-    spinner.set_message(format!(
-        "正在写出汇总工作簿（{} 个项目）",
-        extraction.projects.len()
-    ));
+    spinner.set_message(format!("正在写出汇总工作簿（{} 个项目）", projects.len()));
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     let bytes = write::merged_workbook(
-        &extraction.projects,
-        &resolved.superseded,
-        &diagnostics,
+        projects,
+        superseded,
+        diagnostics,
         submissions.as_deref(),
         &layout,
     )
     .context("生成汇总工作簿失败")?;
     output.write(|w| w.write_all(&bytes))?;
     spinner.finish_and_clear();
-    let total = crate::aggregate::grand_total(&extraction.projects);
+    let total = crate::aggregate::grand_total(projects);
     // Files left out as jixiao's own outputs were not merged: they are not counted.
     let own = diagnostics
         .iter()

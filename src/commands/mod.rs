@@ -4,6 +4,7 @@ pub mod check;
 pub mod extract;
 pub mod merge;
 pub(crate) mod output;
+pub mod serve;
 pub mod split;
 pub mod template;
 
@@ -27,6 +28,7 @@ pub fn run(cli: crate::cli::Cli) -> anyhow::Result<i32> {
         crate::cli::Command::Merge(args) => merge::run(&args, &limits),
         crate::cli::Command::Split(args) => split::run(&args, &limits),
         crate::cli::Command::Template(args) => template::run(&args),
+        crate::cli::Command::Serve(args) => serve::run(&args, &limits),
     }
 }
 

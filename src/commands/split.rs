@@ -7,7 +7,7 @@ use crate::cli::SplitArgs;
 use crate::commands::output::{Durability, refuse_input, write_atomically_as};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, layout_parts, read_inputs};
 use crate::report;
-use crate::write::{self, FileNames, Layout};
+use crate::write::{self, Layout};
 
 /// Runs `split`: every project to `DIR/主管部门-二级项目名称.xlsx`. Exit status 1 when
 /// a file was refused (the others are still written).
@@ -31,19 +31,11 @@ pub fn run(args: &SplitArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     }
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("无法创建目录 {}", args.output.display()))?;
-    let mut names = FileNames::default();
     let targets: Vec<_> = extraction
         .projects
         .iter()
-        .map(|p| {
-            let dept = p.department.as_deref().unwrap_or("未填主管部门");
-            let name = p.level2_project.as_deref().unwrap_or("未填项目名称");
-            (
-                p,
-                args.output
-                    .join(names.unique(&format!("{dept}-{name}"), "xlsx")),
-            )
-        })
+        .zip(crate::batch::split_names(&extraction.projects))
+        .map(|(p, name)| (p, args.output.join(name)))
         .collect();
     // Refuse before writing anything, so a refused run changes nothing.
     for (_, path) in &targets {

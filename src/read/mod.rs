@@ -144,13 +144,7 @@ fn read_bounded(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
     }
     let file = std::fs::File::open(path)?;
     let declared = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let too_large = |size: u64| {
-        ReadError::TooLarge(format!(
-            "文件大小 {} MB，超过上限 {} MB（可用 --max-file-mb 调整）",
-            size.div_ceil(MIB),
-            limits.max_file_bytes / MIB
-        ))
-    };
+    let too_large = |size: u64| too_large_file(size, limits);
     if declared > limits.max_file_bytes {
         return Err(too_large(declared));
     }
@@ -161,6 +155,15 @@ fn read_bounded(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
         return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+/// The refusal of a file of `size` bytes, past `limits.max_file_bytes`.
+pub fn too_large_file(size: u64, limits: &Limits) -> ReadError {
+    ReadError::TooLarge(format!(
+        "文件大小 {} MB，超过上限 {} MB（可用 --max-file-mb 调整）",
+        size.div_ceil(MIB),
+        limits.max_file_bytes / MIB
+    ))
 }
 
 /// As [`read_path`] for a file found while walking a folder: a workbook jixiao wrote

@@ -5,6 +5,7 @@ mod check;
 mod extract;
 mod grid;
 mod hostile;
+mod page;
 mod properties;
 mod real;
 mod samples;

@@ -1,0 +1,155 @@
+//! `jixiao serve`: the page's guard against other sites and other programs, over
+//! plain HTTP, and the page itself driven in Chromium (tests/browser/page.py).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running `jixiao serve --no-open` and the address it printed.
+struct Server {
+    child: Child,
+    /// `127.0.0.1:PORT`
+    addr: String,
+    token: String,
+}
+
+impl Server {
+    fn start() -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(["serve", "--no-open"])
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start jixiao serve");
+        let mut lines = BufReader::new(child.stderr.take().expect("stderr"));
+        let mut line = String::new();
+        lines.read_line(&mut line).expect("read the address line");
+        let url = line
+            .split_whitespace()
+            .find_map(|w| w.split("http://").nth(1))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        let (addr, token) = url.split_once("/?t=").expect("address with a token");
+        // Keep draining stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            let mut rest = String::new();
+            let _ = lines.read_to_string(&mut rest);
+        });
+        Server {
+            addr: addr.to_string(),
+            token: token.trim().to_string(),
+            child,
+        }
+    }
+
+    /// Sends one request; returns the status code and the body.
+    fn request(&self, method: &str, path: &str, host: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .expect("timeout");
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send");
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).expect("read answer");
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        let status = answer
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {answer:?}"));
+        let body = answer
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default();
+        (status, body)
+    }
+
+    fn wait(mut self, within: Duration) -> std::process::ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            if start.elapsed() > within {
+                let _ = self.child.kill();
+                panic!("jixiao serve did not stop within {within:?}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn serve_answers_only_with_the_token_and_the_loopback_host() {
+    let server = Server::start();
+    assert!(server.addr.starts_with("127.0.0.1:"), "{}", server.addr);
+    let with_token = format!("/?t={}", server.token);
+    let host = server.addr.clone();
+
+    let (status, body) = server.request("GET", &with_token, &host);
+    assert_eq!(status, 200);
+    assert!(body.contains("汇总与检查"), "{body}");
+
+    let (status, body) = server.request("GET", "/", &host);
+    assert_eq!(status, 403, "no token: {body}");
+    assert!(body.contains("令牌"), "{body}");
+
+    let (status, _) = server.request("GET", "/?t=00000000000000000000000000000000", &host);
+    assert_eq!(status, 403, "wrong token");
+
+    // DNS rebinding: a foreign name that resolves to 127.0.0.1 still says so in Host.
+    let port = host.rsplit(':').next().unwrap_or_default();
+    let (status, body) = server.request("GET", &with_token, &format!("evil.example:{port}"));
+    assert_eq!(status, 403, "foreign Host: {body}");
+    assert!(body.contains("Host"), "{body}");
+
+    let (status, _) = server.request(
+        "GET",
+        &format!("/api/sessions/x/summary?t={}", server.token),
+        &format!("localhost:{port}"),
+    );
+    assert_eq!(
+        status, 404,
+        "localhost is this machine; an unknown batch is not found"
+    );
+
+    let (status, _) = server.request("POST", &format!("/api/quit?t={}", server.token), &host);
+    assert_eq!(status, 200);
+    assert!(server.wait(Duration::from_secs(15)).success());
+}
+
+/// Needs Python with Playwright and a Chromium (`apt-get install chromium`, or
+/// `python3 -m playwright install chromium`); CI installs both. The screenshots are
+/// kept in target/test-artifacts/.
+#[test]
+fn the_page_in_a_real_browser() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let keep = root.join("target/test-artifacts");
+    let out = Command::new("python3")
+        .arg(root.join("tests/browser/page.py"))
+        .arg(env!("CARGO_BIN_EXE_jixiao"))
+        .arg(root.join("samples/one_per_file"))
+        .arg(&keep)
+        .output()
+        .expect("python3 runs (the page test needs Python with Playwright)");
+    assert!(
+        out.status.success(),
+        "the page test failed (it needs `python3 -m pip install playwright` and Chromium):\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(keep.join("page.png").exists());
+}
