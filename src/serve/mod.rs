@@ -119,17 +119,19 @@ async fn serve(options: &Options, started: impl FnOnce(&str)) -> anyhow::Result<
 }
 
 fn router(app: Arc<App>) -> Router {
-    // Uploads are streamed to disk and held to the file limit there; the body limit
-    // only keeps a request from being refused before the reader can say why.
-    let body_limit = usize::try_from(app.limits.max_file_bytes.saturating_mul(2).max(1 << 20))
-        .unwrap_or(usize::MAX);
     Router::new()
         .route("/", get(page))
         .route("/app.js", get(script))
         .route("/app.css", get(style))
         .route("/api/template.xlsx", get(session::template))
         .route("/api/sessions", post(session::create))
-        .route("/api/sessions/{id}/files", post(session::upload))
+        // Uploads are streamed to disk and each file is held to the file limit there,
+        // with the reader's words; a limit on the whole request would refuse a batch
+        // before anyone could say which file was too large.
+        .route(
+            "/api/sessions/{id}/files",
+            post(session::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/api/sessions/{id}/summary", get(session::summary))
         .route(
             "/api/sessions/{id}/projects/{n}",
@@ -137,7 +139,6 @@ fn router(app: Arc<App>) -> Router {
         )
         .route("/api/sessions/{id}/download/{what}", get(session::download))
         .route("/api/quit", post(quit))
-        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(app.clone(), guard))
         .with_state(app)
 }

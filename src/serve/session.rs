@@ -9,12 +9,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use http_body_util::BodyExt;
-use serde::Deserialize;
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
 
@@ -154,15 +151,6 @@ pub(super) async fn create(State(app): State<Arc<App>>) -> Response {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub(super) struct UploadQuery {
-    /// The file's name, or its path inside a dropped folder.
-    name: String,
-    /// When the file was last changed, in milliseconds since 1970 (the browser's
-    /// `File.lastModified`): of two versions of a project the newer counts.
-    modified: Option<u64>,
-}
-
 /// A name from the browser, made fit to show: forward slashes, no leading slash, no
 /// empty or dot parts, bounded. It is only ever shown, never opened.
 fn display_name(name: &str) -> String {
@@ -179,35 +167,78 @@ fn display_name(name: &str) -> String {
     }
 }
 
-/// Receives one file, streams it to the session's folder (never more than the file
-/// limit), reads it as the command line reads a file found in a folder, and answers
-/// with what was found.
+/// Receives a batch of files as `multipart/form-data`: for each file a `name` field (its
+/// name, or its path inside a dropped folder), optionally a `modified` field (the
+/// browser's `File.lastModified`, milliseconds since 1970: of two versions of a project
+/// the newer counts), then the `file` itself. Each file is streamed to the session's
+/// folder (never more than the file limit), read as the command line reads a file
+/// found in a folder, and removed; the answer lists what each gave.
 pub(super) async fn upload(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
-    Query(q): Query<UploadQuery>,
-    body: Body,
+    mut form: axum::extract::Multipart,
 ) -> Response {
     let Some(session) = app.sessions.get(&id) else {
         return no_session();
     };
-    let display = display_name(&q.name);
+    let mut answers = Vec::new();
+    let mut name = None;
+    let mut modified = None;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return refuse(StatusCode::BAD_REQUEST, &format!("上传中断：{e}")),
+        };
+        match field.name() {
+            Some("name") => name = field.text().await.ok(),
+            Some("modified") => {
+                modified = field
+                    .text()
+                    .await
+                    .ok()
+                    .and_then(|t| t.trim().parse::<u64>().ok())
+                    .map(|ms| SystemTime::UNIX_EPOCH + Duration::from_millis(ms));
+            }
+            Some("file") => {
+                let display = display_name(
+                    name.take()
+                        .as_deref()
+                        .or(field.file_name())
+                        .unwrap_or_default(),
+                );
+                match receive(&app, &session, display, modified.take(), field).await {
+                    Ok(answer) => answers.push(answer),
+                    Err(e) => return refuse(StatusCode::BAD_REQUEST, &format!("上传中断：{e}")),
+                }
+            }
+            _ => {}
+        }
+    }
+    json_response(&Value::Array(answers))
+}
+
+/// Stores, reads and keeps one uploaded file; answers with what it gave.
+async fn receive(
+    app: &App,
+    session: &Mutex<Session>,
+    display: String,
+    modified: Option<SystemTime>,
+    field: axum::extract::multipart::Field<'_>,
+) -> anyhow::Result<Value> {
     let path = {
-        let mut s = lock(&session);
+        let mut s = lock(session);
         s.stored += 1;
         s.dir.join(format!("{:06}.upload", s.stored))
     };
     let limits = app.limits;
-    let size = match store(body, &path, limits.max_file_bytes).await {
+    let size = match store(field, &path, limits.max_file_bytes).await {
         Ok(size) => size,
         Err(e) => {
             let _ = tokio::fs::remove_file(&path).await;
-            return refuse(StatusCode::BAD_REQUEST, &format!("上传中断：{e}"));
+            return Err(e);
         }
     };
-    let modified = q
-        .modified
-        .map(|ms| SystemTime::UNIX_EPOCH + Duration::from_millis(ms));
     let (projects, diagnostics) = if size > limits.max_file_bytes {
         let e = crate::read::too_large_file(size, &limits);
         (
@@ -219,11 +250,6 @@ pub(super) async fn upload(
             )],
         )
     } else {
-        if let Some(time) = modified
-            && let Ok(f) = std::fs::File::options().write(true).open(&path)
-        {
-            let _ = f.set_modified(time);
-        }
         let input = Input {
             path: path.clone(),
             display: display.clone(),
@@ -243,15 +269,14 @@ pub(super) async fn upload(
     };
     // The bytes are read; the projects are all that is needed from here on.
     let _ = tokio::fs::remove_file(&path).await;
-    let refused: Vec<String> = diagnostics
+    let refused = diagnostics
         .iter()
-        .filter(|d| is_refusal(d))
-        .map(|d| d.message.clone())
-        .collect();
+        .find(|d| is_refusal(d))
+        .map(|d| d.message.clone());
     let answer = json!({
         "name": display,
         "projects": projects.len(),
-        "refused": refused.first(),
+        "refused": refused,
     });
     let upload = Upload {
         display,
@@ -259,28 +284,25 @@ pub(super) async fn upload(
         projects,
         diagnostics,
     };
-    {
-        let mut s = lock(&session);
-        // The same file dropped again replaces the first.
-        match s.uploads.iter_mut().find(|u| u.display == upload.display) {
-            Some(old) => *old = upload,
-            None => s.uploads.push(upload),
-        }
+    let mut s = lock(session);
+    // The same file dropped again replaces the first.
+    match s.uploads.iter_mut().find(|u| u.display == upload.display) {
+        Some(old) => *old = upload,
+        None => s.uploads.push(upload),
     }
-    json_response(&answer)
+    Ok(answer)
 }
 
-/// Writes the body to `path`, at most `max + 1` bytes of it; returns the body's whole
-/// size (what is past the limit is counted, not kept).
-async fn store(body: Body, path: &std::path::Path, max: u64) -> std::io::Result<u64> {
+/// Writes the field to `path`, at most `max + 1` bytes of it; returns its whole size
+/// (what is past the limit is counted, not kept).
+async fn store(
+    mut field: axum::extract::multipart::Field<'_>,
+    path: &std::path::Path,
+    max: u64,
+) -> anyhow::Result<u64> {
     let mut file = tokio::fs::File::create(path).await?;
-    let mut body = body;
     let mut size: u64 = 0;
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(std::io::Error::other)?;
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
+    while let Some(data) = field.chunk().await? {
         let keep = (max + 1).saturating_sub(size).min(data.len() as u64) as usize;
         if keep > 0 {
             file.write_all(&data[..keep]).await?;

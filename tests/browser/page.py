@@ -73,7 +73,7 @@ def main():
             )
             page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
             page.goto(url)
-            page.wait_for_function("document.getElementById('dl-merged').href !== ''")
+            page.wait_for_function("() => document.getElementById('dl-merged').href !== ''")
             page.set_input_files("#pick-files", [str(batch / n) for n in names])
             page.wait_for_selector("#results:not([hidden])", timeout=60_000)
 

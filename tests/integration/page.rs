@@ -17,8 +17,13 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    fn start_with(options: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
             .args(["serve", "--no-open"])
+            .args(options)
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -46,15 +51,89 @@ impl Server {
 
     /// Sends one request; returns the status code and the body.
     fn request(&self, method: &str, path: &str, host: &str) -> (u16, String) {
+        self.send(method, path, host, &[])
+    }
+
+    /// As `request`, with the token and this server's address, and a body.
+    fn post(&self, path: &str, body: &[u8]) -> (u16, String) {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        self.send(
+            "POST",
+            &format!("{path}{sep}t={}", self.token),
+            &self.addr,
+            body,
+        )
+    }
+
+    fn get(&self, path: &str) -> (u16, String) {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        self.send(
+            "GET",
+            &format!("{path}{sep}t={}", self.token),
+            &self.addr,
+            &[],
+        )
+    }
+
+    fn session(&self) -> String {
+        let (status, body) = self.post("/api/sessions", &[]);
+        assert_eq!(status, 200, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+        v["id"].as_str().expect("id").to_string()
+    }
+
+    /// Uploads files as the page does: `multipart/form-data`, a `name` field then the
+    /// `file` for each.
+    fn upload(&self, session: &str, files: &[(&str, &[u8])]) -> (u16, String) {
+        let boundary = "----jixiao-test-boundary";
+        let mut body = Vec::new();
+        for (name, bytes) in files {
+            body.extend(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n{name}\r\n\
+                     --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"upload\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").as_bytes());
+        self.send_typed(
+            "POST",
+            &format!("/api/sessions/{session}/files?t={}", self.token),
+            &self.addr,
+            &body,
+            &format!("multipart/form-data; boundary={boundary}"),
+        )
+    }
+
+    fn send(&self, method: &str, path: &str, host: &str, body: &[u8]) -> (u16, String) {
+        self.send_typed(method, path, host, body, "application/octet-stream")
+    }
+
+    fn send_typed(
+        &self,
+        method: &str,
+        path: &str,
+        host: &str,
+        body: &[u8],
+        content_type: &str,
+    ) -> (u16, String) {
         let mut stream = TcpStream::connect(&self.addr).expect("connect");
         stream
             .set_read_timeout(Some(Duration::from_secs(20)))
             .expect("timeout");
         write!(
             stream,
-            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {content_type}\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
         )
         .expect("send");
+        // The server may answer before it has read a body it refuses.
+        let _ = stream.write_all(body);
         let mut answer = Vec::new();
         stream.read_to_end(&mut answer).expect("read answer");
         let answer = String::from_utf8_lossy(&answer).into_owned();
@@ -152,4 +231,41 @@ fn the_page_in_a_real_browser() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(keep.join("page.png").exists());
+}
+
+#[test]
+fn two_tabs_never_share_a_batch_and_uploads_meet_the_command_line_limits() {
+    let server = Server::start_with(&["--max-file-mb", "1"]);
+    let seed = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/one_per_file/机关党建工作.xlsx"),
+    )
+    .expect("seed workbook");
+    let (a, b) = (server.session(), server.session());
+    assert_ne!(a, b);
+    let b_id = b.clone();
+    // Past --max-file-mb: refused with the command line's words; the rest goes through.
+    let big = vec![b'x'; (1 << 20) + 10];
+    let (status, body) = server.upload(&a, &[("机关.xlsx", &seed), ("big.xlsx", &big)]);
+    assert_eq!(status, 200, "{body}");
+    let answers: serde_json::Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(answers[0]["projects"], 1, "{body}");
+    let refused = answers[1]["refused"].as_str().unwrap_or_default();
+    assert!(refused.contains("超过上限 1 MB"), "{body}");
+
+    let (_, summary_a) = server.get(&format!("/api/sessions/{a}/summary"));
+    let (_, summary_b) = server.get(&format!("/api/sessions/{b}/summary"));
+    let a: serde_json::Value = serde_json::from_str(&summary_a).expect("json");
+    let b: serde_json::Value = serde_json::from_str(&summary_b).expect("json");
+    assert_eq!(a["total"]["total"], "24.02", "{summary_a}");
+    assert_eq!(a["refused"][0]["file"], "big.xlsx", "{summary_a}");
+    assert_eq!(
+        b["total"]["projects"], 0,
+        "the other tab's batch is empty: {summary_b}"
+    );
+    assert_eq!(b["files"], 0);
+
+    // A name with a path in it is only a name, shown without its way up.
+    let (status, body) = server.upload(&b_id, &[("../../报送/x.xlsx", b"not a workbook")]);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"name\":\"报送/x.xlsx\""), "{body}");
 }

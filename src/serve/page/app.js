@@ -6,6 +6,8 @@
 const token = document.body.dataset.token;
 const SPREADSHEET = /\.(xlsx|xlsm|xls|xlsb|ods|et|ett|xlt|xltx)$/i;
 const PARALLEL = 4;
+const BATCH_FILES = 64;
+const BATCH_BYTES = 8 << 20;
 let session = null;
 let summary = null;
 
@@ -66,23 +68,41 @@ async function add(items) {
   }
   let done = 0;
   showProgress(0, files.length, "");
-  const queue = files.slice();
+  // A few files per request: a request per file costs the browser more than the reading.
+  const batches = [];
+  let current = [];
+  let bytes = 0;
+  for (const item of files) {
+    if (current.length && (current.length >= BATCH_FILES || bytes + item.file.size > BATCH_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += item.file.size;
+  }
+  if (current.length) batches.push(current);
   const failures = [];
   async function worker() {
-    while (queue.length) {
-      const item = queue.shift();
-      const q = `name=${encodeURIComponent(item.name)}&modified=${item.file.lastModified || ""}`;
-      try {
-        const r = await api(`/api/sessions/${session}/files?${q}`, { method: "POST", body: item.file });
-        if (!r.ok) failures.push(`${item.name}：${await r.text()}`);
-      } catch (e) {
-        failures.push(`${item.name}：${e.message}`);
+    while (batches.length) {
+      const batch = batches.shift();
+      const form = new FormData();
+      for (const item of batch) {
+        form.append("name", item.name);
+        if (item.file.lastModified) form.append("modified", String(item.file.lastModified));
+        form.append("file", item.file, "upload");
       }
-      done += 1;
+      try {
+        const r = await api(`/api/sessions/${session}/files`, { method: "POST", body: form });
+        if (!r.ok) failures.push(`${batch.map((i) => i.name).join("、")}：${await r.text()}`);
+      } catch (e) {
+        failures.push(`${batch.map((i) => i.name).join("、")}：${e.message}`);
+      }
+      done += batch.length;
       showProgress(done, files.length, "");
     }
   }
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, files.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, batches.length) }, worker));
   let note = `已读取 ${files.length} 个文件`;
   if (skipped.length) note += `，跳过 ${skipped.length} 个非电子表格文件`;
   if (failures.length) note += `；${failures.length} 个上传失败：${failures.join("；")}`;
