@@ -46,6 +46,10 @@ pub struct Project {
     /// The unit the table was written in ("元" or "万元").
     pub source_unit: String,
     pub funds: Funds,
+    /// What the year's budget became, in a 自评表 or 监控表 (年初预算数, 全年预算数,
+    /// 全年执行数 … of 年度资金总额).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution: Option<Execution>,
     /// 年度总体目标, exactly as written.
     pub goal: Option<String>,
     /// The 实施期 (multi-year) goal, where the table gives one beside the annual goal.
@@ -80,6 +84,28 @@ impl Funds {
             .into_iter()
             .flatten()
     }
+}
+
+/// The 项目资金 columns of a 自评表 (财预〔2020〕10号: 年初预算数 | 全年预算数 | 全年执行数 |
+/// 分值 | 执行率 | 得分) or 监控表 (年初预算数 | 1-N月执行数 | 执行率), on the 年度资金总额
+/// line. Amounts in 万元; the rate and score as written, for `score` to check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Execution {
+    /// 年初预算数.
+    pub initial: Option<Decimal>,
+    /// 全年预算数 (the budget after the year's adjustments).
+    pub budget: Option<Decimal>,
+    /// 全年执行数 (监控表: executed so far).
+    pub executed: Option<Decimal>,
+    /// 全年预计执行数 (监控表).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<Decimal>,
+    /// 分值 of 预算执行率.
+    pub weight: Option<Decimal>,
+    /// 执行率, as written.
+    pub rate: Option<String>,
+    /// 得分, as written.
+    pub score: Option<String>,
 }
 
 /// One row of the indicator grid.

@@ -306,6 +306,52 @@ fn core_of(head: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A column of a 自评表's or 监控表's 项目资金 block, by its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FundColumn {
+    /// 年初预算数.
+    Initial,
+    /// 全年预算数, 调整后预算数.
+    Budget,
+    /// 全年执行数, 1-6月执行数, 实际支出数.
+    Executed,
+    /// 全年预计执行数 (监控表).
+    Expected,
+    /// 分值.
+    Weight,
+    /// 执行率.
+    Rate,
+    /// 得分.
+    Score,
+}
+
+/// The 项目资金 column a header names, one rule per line.
+pub fn fund_column(text: &str) -> Option<FundColumn> {
+    let key = label_key(text);
+    let core = core_of(&key);
+    if core.chars().count() > 12 {
+        return None;
+    }
+    let has = |w: &str| core.contains(w);
+    Some(if has("执行率") {
+        FundColumn::Rate
+    } else if has("预计") && (has("执行") || has("支出")) {
+        FundColumn::Expected
+    } else if has("执行数") || has("执行金额") || has("支出数") {
+        FundColumn::Executed
+    } else if has("年初") && has("预算") {
+        FundColumn::Initial
+    } else if (has("全年") || has("调整")) && has("预算") {
+        FundColumn::Budget
+    } else if core == "分值" || core == "权重" {
+        FundColumn::Weight
+    } else if core == "得分" {
+        FundColumn::Score
+    } else {
+        return None;
+    })
+}
+
 /// A line of the 资金情况 block.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Fund {

@@ -25,7 +25,7 @@ use crate::read::{CellValue, Grid, Sheet};
 use crate::text::{a1, a1_range, clean};
 use crate::value::{decimal_from_f64, money};
 
-pub use labels::{Class, Column, Field, Fund, Unit};
+pub use labels::{Class, Column, Field, Fund, FundColumn, Unit};
 
 /// Every table found on one sheet, and the findings made on the way.
 pub fn locate(file: &str, sheet: &Sheet) -> (Vec<Project>, Vec<Diagnostic>) {
@@ -314,7 +314,9 @@ impl TableBuilder<'_> {
         if !head.fields.is_empty() {
             return self.list(header, head, top, end);
         }
+        let execution = self.execution_cells(band_top, &header);
         let mut project = self.finish(header);
+        project.execution = self.execution(&execution, &mut project);
         project.indicators = self.indicators(head, head.first_data_row, end);
         let (left, right) = self.extent(top, end);
         self.source.range = a1_range((top, left), (end, right));
@@ -459,6 +461,117 @@ impl TableBuilder<'_> {
         project.source_unit = unit.as_str().into();
         project.funds = funds_in_wan(funds, unit, &mut project.cells);
         project
+    }
+
+    /// The 项目资金 columns of a 自评表 or 监控表 (年初预算数 | 全年预算数 | 全年执行数 |
+    /// 分值 | 执行率 | 得分): the cells of the 年度资金总额 line under each, found by the
+    /// nearest row above that line heading at least two of them, one an amount.
+    fn execution_cells(&self, top: u32, h: &Header) -> Vec<(FundColumn, String, (u32, u32))> {
+        let Some(line) = h
+            .funds
+            .iter()
+            .find(|(f, _, _)| *f == Fund::Total)
+            .map(|(_, _, at)| at.0)
+        else {
+            return Vec::new();
+        };
+        for r in (top..line).rev() {
+            let heads: Vec<(FundColumn, String, u32)> = self
+                .grid
+                .row(r)
+                .iter()
+                .filter(|(c, _)| self.in_band(*c))
+                .filter_map(|(c, v)| {
+                    let text = v.text();
+                    labels::fund_column(&text).map(|f| (f, clean(&text).to_string(), *c))
+                })
+                .collect();
+            let amounts = heads.iter().any(|(f, _, _)| {
+                matches!(
+                    f,
+                    FundColumn::Initial
+                        | FundColumn::Budget
+                        | FundColumn::Executed
+                        | FundColumn::Expected
+                )
+            });
+            if heads.len() >= 2 && amounts {
+                return heads
+                    .into_iter()
+                    .map(|(f, head, c)| (f, head, (line, c)))
+                    .collect();
+            }
+        }
+        Vec::new()
+    }
+
+    /// Reads the cells [`Self::execution_cells`] found, amounts in 万元.
+    fn execution(
+        &mut self,
+        cells: &[(FundColumn, String, (u32, u32))],
+        project: &mut Project,
+    ) -> Option<crate::model::Execution> {
+        if cells.is_empty() {
+            return None;
+        }
+        let in_yuan = project.source_unit == "元";
+        let mut out = crate::model::Execution::default();
+        for (column, head, at) in cells {
+            let Some((v, at)) = self.grid.shown(at.0, at.1).map(|(v, at)| (v.clone(), at)) else {
+                continue;
+            };
+            let text = clean(&v.text()).to_string();
+            if text.is_empty() || crate::value::is_placeholder(&text) {
+                continue;
+            }
+            let number = || -> Option<Decimal> {
+                match &v {
+                    CellValue::Number(x) => decimal_from_f64(*x),
+                    _ => labels::amount(&text).map(|a| a.number),
+                }
+            };
+            let key = match column {
+                FundColumn::Initial => "execution.initial",
+                FundColumn::Budget => "execution.budget",
+                FundColumn::Executed => "execution.executed",
+                FundColumn::Expected => "execution.expected",
+                FundColumn::Weight => "execution.weight",
+                FundColumn::Rate => "execution.rate",
+                FundColumn::Score => "execution.score",
+            };
+            match column {
+                FundColumn::Initial
+                | FundColumn::Budget
+                | FundColumn::Executed
+                | FundColumn::Expected => {
+                    let Some(n) = number() else {
+                        self.diagnostics.push(Diagnostic::at(
+                            Rule::BadAmount,
+                            &self.source,
+                            Some(&a1(at.0, at.1)),
+                            format!("年度资金总额的{head}“{text}”不是数字"),
+                        ));
+                        continue;
+                    };
+                    let wan = money(if in_yuan {
+                        n / Decimal::from(10_000)
+                    } else {
+                        n
+                    });
+                    match column {
+                        FundColumn::Initial => out.initial = Some(wan),
+                        FundColumn::Budget => out.budget = Some(wan),
+                        FundColumn::Expected => out.expected = Some(wan),
+                        _ => out.executed = Some(wan),
+                    }
+                }
+                FundColumn::Weight => out.weight = number(),
+                FundColumn::Rate => out.rate = Some(text),
+                FundColumn::Score => out.score = Some(text),
+            }
+            project.cells.insert(key.into(), a1(at.0, at.1));
+        }
+        Some(out)
     }
 
     /// The value of a label whose value stands in another cell: to its right in the

@@ -147,6 +147,24 @@ fn compare_project(got: &Json, want: &Json, err: &mut dyn FnMut(String)) {
             }
         }
     }
+    // A 自评表's or 监控表's fund columns, where the truth gives them.
+    if let Some(we) = want.get("execution") {
+        let ge = &got["execution"];
+        for key in ["initial", "budget", "executed", "expected", "weight"] {
+            if let Some(w) = we.get(key)
+                && decimal(&ge[key]) != decimal(w)
+            {
+                err(format!("execution.{key}: got {}, want {w}", ge[key]));
+            }
+        }
+        for key in ["rate", "score"] {
+            if let Some(w) = we.get(key)
+                && text_of(&ge[key]) != text_of(w)
+            {
+                err(format!("execution.{key}: got {}, want {w}", ge[key]));
+            }
+        }
+    }
     let Some(want_ind) = want.get("indicators").and_then(Json::as_array) else {
         return;
     };
