@@ -76,6 +76,8 @@ pub enum Command {
     Split(SplitArgs),
     /// 模板：生成供部门填报的空白规范表（带下拉列表和填写提示）。
     Template(TemplateArgs),
+    /// 评分：按财预〔2020〕10号的规则为填好的自评表计算得分和总分，与所填得分核对。
+    Score(ScoreArgs),
     /// 网页：在本机打开一个网页，拖入工作簿即可汇总、检查、下载（不用命令行）。
     Serve(ServeArgs),
 }
@@ -244,4 +246,34 @@ pub struct ServeArgs {
     /// 指定非本机地址时，同一网络中的其他电脑也能访问（仍需地址中的令牌）。
     #[arg(long, value_name = "ADDR:PORT")]
     pub listen: Option<std::net::SocketAddr>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScoreArgs {
+    /// 填好的项目支出绩效自评表（工作簿或目录）。
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// 输出格式：text 每个项目一行；json 每个指标的分值、应得分和所填得分。
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+
+    /// 反向指标（≤，如成本）超出指标值时的计分方法：ratio 为 分值×指标值÷完成值；
+    /// linear 为 分值×(1−(完成值−指标值)÷指标值)，超出一倍得 0 分。
+    #[arg(long, value_enum, default_value_t = ReverseRule::Ratio)]
+    pub reverse: ReverseRule,
+
+    /// 写到文件（默认标准输出）。
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// 覆盖已存在的输出文件。
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReverseRule {
+    Ratio,
+    Linear,
 }

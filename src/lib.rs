@@ -33,6 +33,7 @@ pub mod model;
 pub mod read;
 pub mod report;
 pub mod rule;
+pub mod score;
 pub mod season;
 pub mod serve;
 mod small_file;

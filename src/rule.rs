@@ -46,6 +46,16 @@ pub enum Rule {
     TimelinessYear,
     /// 同一主管部门的同一项目出现两次（重复报送）
     DuplicateProject,
+    /// 自评表的得分与评分规则算出的不符
+    ScoreMismatch,
+    /// 自评表中未完成的指标没有填写偏差原因
+    MissingDeviationReason,
+    /// 自评表中指标没有填写实际完成值
+    ActualMissing,
+    /// 预算执行率低于要求（默认 90%）
+    ExecutionRate,
+    /// 定性指标的得分不在其完成档次对应的分值区间内
+    QualitativeBand,
 }
 
 impl Rule {
@@ -68,6 +78,11 @@ impl Rule {
         Rule::MissingUnit,
         Rule::TimelinessYear,
         Rule::DuplicateProject,
+        Rule::ScoreMismatch,
+        Rule::MissingDeviationReason,
+        Rule::ActualMissing,
+        Rule::ExecutionRate,
+        Rule::QualitativeBand,
     ];
 
     /// The stable id (`funds-sum`).
@@ -90,6 +105,11 @@ impl Rule {
             Rule::MissingUnit => "missing-unit",
             Rule::TimelinessYear => "timeliness-year",
             Rule::DuplicateProject => "duplicate-project",
+            Rule::ScoreMismatch => "score-mismatch",
+            Rule::MissingDeviationReason => "missing-deviation-reason",
+            Rule::ActualMissing => "actual-missing",
+            Rule::ExecutionRate => "execution-rate",
+            Rule::QualitativeBand => "qualitative-band",
         }
     }
 
@@ -113,6 +133,11 @@ impl Rule {
             Rule::MissingUnit => Severity::Warning,
             Rule::TimelinessYear => Severity::Warning,
             Rule::DuplicateProject => Severity::Warning,
+            Rule::ScoreMismatch
+            | Rule::MissingDeviationReason
+            | Rule::ActualMissing
+            | Rule::QualitativeBand => Severity::Error,
+            Rule::ExecutionRate => Severity::Warning,
         }
     }
 
@@ -136,6 +161,11 @@ impl Rule {
             Rule::MissingUnit => "定量指标没有计量单位",
             Rule::TimelinessYear => "时效指标的年份不在预算年度内",
             Rule::DuplicateProject => "同一主管部门的同一项目出现两次（重复报送）",
+            Rule::ScoreMismatch => "自评表的得分与评分规则算出的不符",
+            Rule::MissingDeviationReason => "自评表中未完成的指标没有填写偏差原因",
+            Rule::ActualMissing => "自评表中指标没有填写实际完成值",
+            Rule::ExecutionRate => "预算执行率低于要求（默认 90%）",
+            Rule::QualitativeBand => "定性指标的得分不在其完成档次对应的分值区间内",
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod check;
 pub mod extract;
 pub mod merge;
 pub(crate) mod output;
+pub mod score;
 pub mod serve;
 pub mod split;
 pub mod template;
@@ -28,6 +29,7 @@ pub fn run(cli: crate::cli::Cli) -> anyhow::Result<i32> {
         crate::cli::Command::Merge(args) => merge::run(&args, &limits),
         crate::cli::Command::Split(args) => split::run(&args, &limits),
         crate::cli::Command::Template(args) => template::run(&args),
+        crate::cli::Command::Score(args) => score::run(&args, &limits),
         crate::cli::Command::Serve(args) => serve::run(&args, &limits),
     }
 }

@@ -90,6 +90,10 @@ impl TableBuilder<'_> {
                 name: name_a1(&name),
                 value: Some(cell.clone()),
                 note: name_a1(&note),
+                weight: col(Column::Weight).map(|c| a1(r, c)),
+                actual: col(Column::Actual).map(|c| a1(r, c)),
+                score: col(Column::Score).map(|c| a1(r, c)),
+                deviation: col(Column::Deviation).map(|c| a1(r, c)),
             };
             let text = |c: Column| read(c).map(|(t, _)| t);
             let mut indicator = Indicator {

@@ -707,7 +707,11 @@ impl TableBuilder<'_> {
             a => a,
         };
         // —, / or * where an amount would be: no amount, said by the form itself.
-        if amount.is_none() && !crate::value::is_placeholder(&v.text()) {
+        // A fund column's header (年初预算, 预算执行数) beside the label is no amount either.
+        if amount.is_none()
+            && !crate::value::is_placeholder(&v.text())
+            && labels::fund_column(&v.text()).is_none()
+        {
             let text = v.text();
             self.diagnostics.push(Diagnostic::at(
                 Rule::BadAmount,

@@ -8,6 +8,7 @@ mod config;
 mod funds;
 mod indicators;
 mod projects;
+mod selfeval;
 #[cfg(test)]
 mod testing;
 
@@ -137,5 +138,6 @@ pub(crate) fn check_project(p: &Project, config: &Config) -> Vec<Finding> {
     out.extend(indicators::bad_value(p));
     out.extend(indicators::missing_unit(p));
     out.extend(indicators::timeliness_year(p));
+    out.extend(selfeval::check(p, config));
     out
 }

@@ -73,7 +73,7 @@ pub fn push(p: &mut Project, l1: &str, l2: &str, name: &str, value: &str) {
             level2: Some(format!("C{row}")),
             name: Some(format!("D{row}")),
             value: Some(format!("E{row}")),
-            note: None,
+            ..IndicatorCells::default()
         },
         ..Indicator::new(l1, l2, name, Value::parse(value))
     });

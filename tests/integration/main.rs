@@ -9,5 +9,6 @@ mod page;
 mod properties;
 mod real;
 mod samples;
+mod score;
 mod workdir;
 mod write;
