@@ -350,6 +350,70 @@ pub fn score_indicator(i: &Indicator, weight: Option<Decimal>, reverse: Reverse)
     s
 }
 
+/// What a group of scored 自评表 add up to: the funds summed, 执行率 of the sums, 总分
+/// weighted by each project's 全年预算数, and how many of each grade.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ScoreTotals {
+    pub projects: usize,
+    pub budget: Decimal,
+    pub executed: Decimal,
+    /// Σ 全年执行数 ÷ Σ 全年预算数.
+    pub rate: Option<Decimal>,
+    /// Σ (总分 × 全年预算数) ÷ Σ 全年预算数; the plain mean where no budget is known.
+    pub total: Option<Decimal>,
+    /// 优, 良, 中, 差.
+    pub grades: [usize; 4],
+}
+
+/// The 全年预算数 a project's score is weighted by: 全年预算数, else 年初预算数, else
+/// 年度资金总额.
+pub fn budget_of(p: &Project) -> Option<Decimal> {
+    let ex = p.execution.as_ref();
+    ex.and_then(|e| e.budget)
+        .or_else(|| ex.and_then(|e| e.initial))
+        .or(p.funds.total)
+}
+
+/// The totals of some scored projects.
+pub fn totals<'a>(
+    scored: impl IntoIterator<Item = (&'a Project, &'a ProjectScore)>,
+) -> ScoreTotals {
+    let mut t = ScoreTotals::default();
+    let mut weighted = Decimal::ZERO;
+    let mut plain = Decimal::ZERO;
+    for (p, s) in scored {
+        t.projects += 1;
+        let budget = budget_of(p).unwrap_or_default();
+        t.budget = t.budget.saturating_add(budget);
+        t.executed = t.executed.saturating_add(
+            p.execution
+                .as_ref()
+                .and_then(|e| e.executed)
+                .unwrap_or_default(),
+        );
+        weighted = weighted.saturating_add(s.total.saturating_mul(budget));
+        plain = plain.saturating_add(s.total);
+        let g = ["优", "良", "中", "差"]
+            .iter()
+            .position(|g| *g == s.grade)
+            .unwrap_or(3);
+        t.grades[g] += 1;
+    }
+    if t.projects > 0 {
+        t.rate = (!t.budget.is_zero()).then(|| t.executed / t.budget);
+        t.total = Some(
+            if t.budget.is_zero() {
+                plain / Decimal::from(t.projects)
+            } else {
+                weighted / t.budget
+            }
+            .round_dp(2)
+            .normalize(),
+        );
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

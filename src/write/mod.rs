@@ -4,6 +4,7 @@
 pub mod form;
 pub mod official;
 pub mod rollup;
+pub mod scores;
 
 use std::collections::HashSet;
 
@@ -63,6 +64,10 @@ pub fn merged_workbook(
     let mut names = SheetNames::default();
     let ws = wb.add_worksheet().set_name(names.unique("汇总"))?;
     rollup::write_rollup(ws, l.template, projects, superseded)?;
+    if scores::has_self_evaluations(projects) {
+        let ws = wb.add_worksheet().set_name(names.unique("自评得分"))?;
+        scores::write_scores(ws, l.template, projects)?;
+    }
     if let Some(subs) = submissions {
         let ws = wb.add_worksheet().set_name(names.unique("报送情况"))?;
         rollup::write_submissions(ws, l.template, subs)?;

@@ -73,3 +73,50 @@ fn check_reports_the_self_evaluation_rules_too() {
     assert!(all.contains("missing-deviation-reason"), "{all}");
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// 上海市普陀区体育事业管理中心's 2022 自评表 as published: 执行率 86.18%.
+fn putuo(w: &Workdir) {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples/real/a_shanghai_putuo_2022_ziping.grid"),
+    )
+    .expect("grid");
+    w.write(
+        "普陀.xlsx",
+        &crate::samples::xlsx(&crate::grid::parse(&text).sheets),
+    );
+}
+
+#[test]
+fn merging_self_evaluations_rolls_up_their_scores() {
+    let w = Workdir::new();
+    yongde(&w);
+    putuo(&w);
+    let out = w.run(&["merge", "普陀.xlsx", "永德.xlsx", "-o", "汇总.xlsx"]);
+    assert!(
+        w.path().join("汇总.xlsx").exists(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen = crate::write::openpyxl(&w.path().join("汇总.xlsx"));
+    let sheet = &seen["cells"]["自评得分"];
+    let num = |cell: &str| {
+        sheet[cell]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{cell}: {}", sheet[cell]))
+    };
+    // One project a department: row 4 普陀, 5 its 小计, 6 永德, 7 its 小计, 8 合计.
+    assert_eq!(sheet["C4"], "普陀体育中心与委托运营方结\n算费用");
+    assert!((num("F4") - 21.54576 / 25.0).abs() < 1e-9);
+    assert_eq!(num("G4"), 98.62); // 8.62 for 执行率 + 90 for nine indicators met
+    assert_eq!(sheet["H4"], "优");
+    assert_eq!(num("G6"), 99.8);
+    // 合计: funds summed, 总分 weighted by 全年预算数.
+    let (b1, b2) = (25.0, 38.766462);
+    assert!((num("D8") - (b1 + b2)).abs() < 1e-9);
+    assert!((num("E8") - (21.54576 + 38.766462)).abs() < 1e-9);
+    let weighted = ((98.62 * b1 + 99.8 * b2) / (b1 + b2) * 100.0).round() / 100.0;
+    assert_eq!(num("G8"), weighted);
+    assert_eq!(sheet["H8"], "优 2");
+    assert!(sheet["A8"].as_str().unwrap_or_default().starts_with("合计"));
+}

@@ -36,7 +36,7 @@ fn extract(path: &Path) -> Extraction {
 }
 
 /// What openpyxl sees in a workbook.
-fn openpyxl(path: &Path) -> Json {
+pub(crate) fn openpyxl(path: &Path) -> Json {
     let out = Command::new("python3")
         .arg(repo().join("tests/openpyxl_view.py"))
         .arg(path)
