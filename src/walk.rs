@@ -77,7 +77,9 @@ pub fn inputs(paths: &[PathBuf]) -> Walked {
             continue;
         }
         match std::fs::metadata(path) {
-            Ok(m) if m.is_dir() => walk_dir(path, &mut walked, &mut seen),
+            Ok(m) if m.is_dir() => {
+                walk_dir(path, &folder_name(path), &mut walked, &mut seen);
+            }
             Ok(m) if m.is_file() => {
                 seen.files.extend(std::fs::canonicalize(path));
                 walked.files.push(Input {
@@ -113,7 +115,24 @@ struct Seen {
     repeated: Vec<PathBuf>,
 }
 
-fn walk_dir(dir: &Path, walked: &mut Walked, seen: &mut Seen) {
+/// How the files of a folder named on the command line are named in findings and on
+/// 汇总: under the folder as given when that is relative (`收件箱/a/表.xlsx`), under its
+/// own name only when it is absolute — the folders above it are the user's, not the
+/// batch's (and would leak into a workbook sent on).
+fn folder_name(dir: &Path) -> String {
+    if dir.is_absolute()
+        && let Some(name) = dir.file_name()
+    {
+        return name.to_string_lossy().into_owned();
+    }
+    let shown = dir.display().to_string();
+    match shown.trim_end_matches(['/', '\\']) {
+        "" => shown,
+        trimmed => trimmed.to_string(),
+    }
+}
+
+fn walk_dir(dir: &Path, display: &str, walked: &mut Walked, seen: &mut Seen) {
     if let Ok(canonical) = std::fs::canonicalize(dir)
         && !seen.dirs.insert(canonical)
     {
@@ -148,7 +167,7 @@ fn walk_dir(dir: &Path, walked: &mut Walked, seen: &mut Seen) {
             continue;
         };
         if meta.is_dir() {
-            walk_dir(&path, walked, seen);
+            walk_dir(&path, &format!("{display}/{name}"), walked, seen);
         } else if !meta.is_file() {
             // A FIFO, socket or device would block or never end.
             seen.special.push(path);
@@ -160,7 +179,7 @@ fn walk_dir(dir: &Path, walked: &mut Walked, seen: &mut Seen) {
                 continue;
             }
             walked.files.push(Input {
-                display: path.display().to_string(),
+                display: format!("{display}/{name}"),
                 path,
                 walked: true,
             });

@@ -10,8 +10,9 @@ import openpyxl
 path = sys.argv[1]
 values = openpyxl.load_workbook(path, data_only=True)
 formulas = openpyxl.load_workbook(path, data_only=False)
-out = {"sheets": values.sheetnames, "merged": {}, "cells": {}, "formulas": {}, "heights": {}}
+out = {"sheets": values.sheetnames, "merged": {}, "cells": {}, "formulas": {}, "heights": {}, "filters": {}}
 for ws in values.worksheets:
+    out["filters"][ws.title] = ws.auto_filter.ref
     out["merged"][ws.title] = sorted(str(r) for r in ws.merged_cells.ranges)
     out["heights"][ws.title] = {
         str(r): d.height for r, d in ws.row_dimensions.items() if d.height is not None

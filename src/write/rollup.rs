@@ -196,7 +196,6 @@ pub fn write_rollup(
         projects.len(),
         all_counts,
     )?;
-    let filter_last = r;
     // Versions a newer submission replaced: listed below the 合计, greyed, not summed.
     if !superseded.is_empty() {
         r += 2;
@@ -243,8 +242,8 @@ pub fn write_rollup(
             ws.set_row_height(r, crate::write::official::height(lines))?;
         }
     }
+    // No autofilter: sorting would scatter the 小计 rows among the projects.
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
-    ws.autofilter(HEADER_ROW, 0, filter_last, last_col)?;
     ws.set_paper_size(t.print.paper.code());
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);

@@ -826,3 +826,43 @@ fn merge_takes_deny_allow_and_refuses_a_csv_name() {
         String::from_utf8_lossy(&allowed.stderr)
     );
 }
+
+/// 来源文件 names a file under the folder as given: an absolute folder by its own name,
+/// not the folders above it (they are the clerk's, and the workbook is sent on).
+#[test]
+fn source_files_are_named_under_the_folder_given_not_its_full_path() {
+    let dir = Workdir::new();
+    dir.write("收件箱/a/official_seed.xlsx", &samples::all()[0].bytes);
+    let inbox = dir.path().join("收件箱");
+    let absolute = inbox.to_string_lossy().to_string();
+    let out = dir.run(&["merge", &absolute, "-o", "abs.xlsx"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = dir.run(&["merge", "收件箱/", "-o", "rel.xlsx"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for name in ["abs.xlsx", "rel.xlsx"] {
+        let seen = openpyxl(&dir.path().join(name));
+        let rollup = seen["cells"]["汇总"].as_object().expect("汇总");
+        let sources: Vec<&str> = rollup
+            .iter()
+            .filter(|(cell, _)| cell.starts_with('M') && cell.as_str() != "M3")
+            .filter_map(|(_, v)| v.as_str())
+            .collect();
+        assert!(!sources.is_empty(), "{name}: {rollup:?}");
+        // 小计 rows between the projects: a filter's sort would scatter them.
+        assert_eq!(seen["filters"]["汇总"], Json::Null, "{name}");
+        assert!(seen["filters"]["问题清单"].is_string(), "{name}");
+        for s in sources {
+            assert_eq!(s, "收件箱/a/official_seed.xlsx", "{name}");
+        }
+    }
+}
