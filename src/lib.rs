@@ -28,6 +28,7 @@ pub mod batch;
 pub mod cli;
 pub mod commands;
 pub mod framework;
+pub mod help;
 pub mod locate;
 pub mod model;
 pub mod read;

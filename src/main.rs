@@ -1,7 +1,5 @@
 //! The `jixiao` binary: parse the command line, run, print the error chain, exit.
 
-use clap::Parser;
-
 /// A line to stderr, ignoring a closed stderr.
 fn say(line: std::fmt::Arguments) {
     use std::io::Write;
@@ -12,7 +10,22 @@ fn main() {
     // A parser's panic on a damaged file is caught and reported as a finding about that
     // file; the default hook would also print a Rust backtrace notice users cannot use.
     std::panic::set_hook(Box::new(|_| {}));
-    let cli = jixiao::cli::Cli::parse();
+    let cli = match jixiao::help::parse(std::env::args_os()) {
+        jixiao::help::Parsed::Run(cli) => *cli,
+        jixiao::help::Parsed::Exit {
+            text,
+            status,
+            stdout,
+        } => {
+            use std::io::Write;
+            let _ = if stdout {
+                write!(std::io::stdout().lock(), "{text}")
+            } else {
+                write!(std::io::stderr().lock(), "{text}")
+            };
+            std::process::exit(status);
+        }
+    };
     let result = std::panic::catch_unwind(|| jixiao::commands::run(cli));
     let code = match result {
         Ok(Ok(code)) => code,
