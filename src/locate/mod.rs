@@ -13,6 +13,7 @@
 
 mod indicators;
 mod labels;
+mod outline;
 
 use crate::rule::Rule;
 use rustc_hash::FxHashMap as HashMap;
@@ -32,6 +33,11 @@ pub fn locate(file: &str, sheet: &Sheet) -> (Vec<Project>, Vec<Diagnostic>) {
     let grid = &sheet.grid;
     let (classes, columns) = classify_cells(grid);
     let heads = grid_headers(grid, &columns, &classes);
+    if heads.is_empty()
+        && let Some(found) = outline::outline(file, sheet, &classes)
+    {
+        return found;
+    }
     let mut projects = Vec::new();
     let mut diagnostics = Vec::new();
     let mut band_top = grid.row_indices().next().unwrap_or(0);
