@@ -341,6 +341,45 @@ fn open_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Zip<'a>, ReadError> 
     Ok(zip)
 }
 
+/// Refuses a shared-string table that declares more strings than its part can hold. The
+/// parser sizes its table by the declaration before reading a string, so a 1 KB file
+/// declaring four billion would take the whole machine's memory (and the batch with it);
+/// a real table's `<si>` elements take at least five bytes each.
+fn shared_strings_declared(zip: &mut Zip<'_>) -> Result<(), ReadError> {
+    use std::io::Read;
+    let Some(name) = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .find(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        .map(|n| n.into_owned())
+    else {
+        return Ok(());
+    };
+    let entry = zip.by_name(&name).map_err(corrupt)?;
+    let size = entry.size();
+    let mut head = Vec::with_capacity(4096);
+    entry.take(4096).read_to_end(&mut head)?;
+    let head = String::from_utf8_lossy(&head);
+    let Some(root) = head.find("<sst").map(|at| &head[at..]) else {
+        return Ok(());
+    };
+    let root = &root[..root.find('>').unwrap_or(root.len())];
+    let holds = size / 5 + 1;
+    // `count` (references from cells) may exceed what the part holds; `uniqueCount`
+    // (the strings themselves) may not.
+    let declared = root
+        .split(" uniqueCount=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|n| n.trim().parse::<u64>().ok());
+    match declared {
+        Some(n) if n > holds => Err(ReadError::Corrupt(format!(
+            "共享字符串表声明有 {n} 个字符串，而其内容最多只能容纳 {holds} 个（文件已被篡改或损坏）"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn is_zip(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
 }
@@ -451,6 +490,7 @@ fn rect(d: &Dimensions) -> Rect {
 /// .xlsx and .xlsb are read as a stream of cells: a range would allocate the whole
 /// rectangle between the first and the last cell, however empty.
 fn read_xlsx(bytes: &[u8], zip: &mut Zip<'_>, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    shared_strings_declared(zip)?;
     let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
     let names = sheet_names(wb.sheet_names(), limits)?;
     let mut merged = xlsx_merges::merged_regions(zip)?;

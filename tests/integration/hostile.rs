@@ -850,3 +850,46 @@ fn two_sheets_of_one_name_are_said_not_counted_twice() {
         doc["diagnostics"]
     );
 }
+
+/// A 1 KB workbook whose shared-string table declares four billion strings: the parser
+/// would reserve room for all of them (96 GB) and the process, batch and all, would
+/// abort. Refused from the declaration instead; a batch beside it goes on.
+#[test]
+fn a_shared_string_table_declaring_billions_is_refused() {
+    let rows = format!(
+        r#"<row r="1">{}<c r="B1" t="s"><v>0</v></c></row>"#,
+        text_cell("A1", "三级指标")
+    );
+    let honest = raw_xlsx_with_strings(
+        &[("Sheet1", rows)],
+        zip::CompressionMethod::Deflated,
+        Some("<si><t>指标值</t></si>"),
+    );
+    // The same workbook with the declaration changed, entry by entry.
+    let mut src = zip::ZipArchive::new(Cursor::new(honest.as_slice())).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for i in 0..src.len() {
+        let mut entry = src.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut body = String::new();
+        std::io::Read::read_to_string(&mut entry, &mut body).unwrap();
+        if name == "xl/sharedStrings.xml" {
+            body = body.replacen(
+                "<sst ",
+                r#"<sst count="4000000000" uniqueCount="4000000000" "#,
+                1,
+            );
+        }
+        out.start_file(name, opts).unwrap();
+        out.write_all(body.as_bytes()).unwrap();
+    }
+    let bomb = out.finish().unwrap().into_inner();
+    assert!(bomb.len() < 4096);
+    refused(
+        "sst.xlsx",
+        &bomb,
+        &[],
+        "共享字符串表声明有 4000000000 个字符串",
+    );
+}
