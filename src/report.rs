@@ -78,7 +78,89 @@ const CSV_HEADER: &[&str] = &[
 /// A project as pretty JSON indented to stand in the `projects` array of a document:
 /// made in a worker thread, written in order by [`JsonDocument`].
 pub fn project_json(p: &Project) -> serde_json::Result<Vec<u8>> {
-    indented(&serde_json::to_vec_pretty(p)?, 4)
+    let mut out = Vec::with_capacity(4096);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::at(2));
+    serde::Serialize::serialize(p, &mut ser)?;
+    Ok(out)
+}
+
+/// serde_json's pretty format (two spaces a level) starting `level` levels deep, so a
+/// project is written once in its place in the document, not written and re-indented.
+struct Nested {
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(level: usize) -> Nested {
+        Nested {
+            level,
+            has_value: false,
+        }
+    }
+
+    fn indent<W: ?Sized + Write>(&self, w: &mut W) -> io::Result<()> {
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// Indents every line after the first by `by` spaces; JSON strings hold no raw
@@ -253,6 +335,20 @@ fn is_plain_number(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_project_is_written_as_pretty_json_two_levels_deep() {
+        let mut p = crate::validate::testing::clean();
+        p.indicators[0]
+            .extra
+            .insert("备注".into(), "“引号”\\n".into());
+        p.funds.other.clear();
+        let pretty = serde_json::to_vec_pretty(&p).expect("json");
+        assert_eq!(
+            String::from_utf8(project_json(&p).expect("json")).expect("utf-8"),
+            String::from_utf8(indented(&pretty, 4).expect("json")).expect("utf-8")
+        );
+    }
     use crate::rule::Rule;
 
     #[test]

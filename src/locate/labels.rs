@@ -327,6 +327,12 @@ pub enum FundColumn {
 
 /// The 项目资金 column a header names, one rule per line.
 pub fn fund_column(text: &str) -> Option<FundColumn> {
+    // Every such header has one of these; most cells have none (and are not folded).
+    // Text folding could change is folded first.
+    if text.chars().all(crate::text::surely_nfkc) && !text.contains(['预', '执', '分', '权', '支'])
+    {
+        return None;
+    }
     let key = label_key(text);
     let core = core_of(&key);
     if core.chars().count() > 12 {
@@ -590,6 +596,29 @@ pub fn analyze(text: &str) -> (Option<Class>, Option<Column>) {
     if !may_be_label(text) || content_by_length(text) {
         return (None, None);
     }
+    // A batch's forms repeat their labels (产出指标, 指标值, 年度资金总额 …) file after
+    // file: each worker remembers what it has worked out. The answer depends on the
+    // text alone, so remembering changes nothing but the time.
+    type Seen = rustc_hash::FxHashMap<Box<str>, (Option<Class>, Option<Column>)>;
+    thread_local! {
+        static SEEN: std::cell::RefCell<Seen> = std::cell::RefCell::default();
+    }
+    const REMEMBERED: usize = 16_384;
+    if let Some(known) = SEEN.with(|seen| seen.borrow().get(text).cloned()) {
+        return known;
+    }
+    let answer = analyze_text(text);
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if seen.len() >= REMEMBERED {
+            seen.clear();
+        }
+        seen.insert(text.into(), answer.clone());
+    });
+    answer
+}
+
+fn analyze_text(text: &str) -> (Option<Class>, Option<Column>) {
     if text.len() > 3 * 24 {
         return (classify(text), None);
     }

@@ -10,7 +10,7 @@ mod indicators;
 mod projects;
 mod selfeval;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 use indexmap::IndexMap;
 
