@@ -125,6 +125,9 @@ pub fn for_each_file<T: Send>(
 /// (汇总, a split project) found while walking a folder is left out with a warning, so
 /// a second run over the same inbox does not count it twice.
 pub fn extract_input(input: &Input, limits: &Limits) -> (Vec<Project>, Vec<Diagnostic>) {
+    if read::archive::is_archive_name(&input.display) {
+        return extract_archive(input, limits);
+    }
     if !input.walked {
         return extract_file(&input.path, &input.display, limits);
     }
@@ -147,6 +150,56 @@ pub fn extract_input(input: &Input, limits: &Limits) -> (Vec<Project>, Vec<Diagn
             )],
         ),
     }
+}
+
+/// Reads the workbooks of a .zip in place, each named `archive.zip/inner.xlsx`, each as
+/// a file found in a folder (jixiao's own outputs left out).
+fn extract_archive(input: &Input, limits: &Limits) -> (Vec<Project>, Vec<Diagnostic>) {
+    let unreadable =
+        |display: &str, message: String| Diagnostic::file(Rule::UnreadableFile, display, message);
+    let bytes = match read::read_file_bytes(&input.path, limits) {
+        Ok(b) => b,
+        Err(e) => return (Vec::new(), vec![unreadable(&input.display, e.to_string())]),
+    };
+    let mut projects = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut members = 0;
+    let nested = read::archive::read_archive(&bytes, limits, |member| {
+        members += 1;
+        let display = format!("{}/{}", input.display, member.name);
+        let sheets = member
+            .bytes
+            .and_then(|bytes| read::read_walked_bytes(&bytes, limits));
+        match sheets {
+            Ok(sheets) => {
+                let (p, d) = extract_sheets(&display, &sheets);
+                projects.extend(p);
+                diagnostics.extend(d);
+            }
+            Err(e @ read::ReadError::OwnOutput(_)) => {
+                diagnostics.push(Diagnostic::file(Rule::OwnOutput, &display, e.to_string()));
+            }
+            Err(e) => diagnostics.push(unreadable(&display, e.to_string())),
+        }
+    });
+    let nested = match nested {
+        Ok(n) => n,
+        Err(e) => return (Vec::new(), vec![unreadable(&input.display, e.to_string())]),
+    };
+    for name in &nested {
+        diagnostics.push(unreadable(
+            &format!("{}/{name}", input.display),
+            "压缩包中的压缩包未打开，请解压后提交其中的工作簿".to_string(),
+        ));
+    }
+    if members == 0 && nested.is_empty() {
+        diagnostics.push(Diagnostic::file(
+            Rule::NoTable,
+            &input.display,
+            "压缩包中没有电子表格文件",
+        ));
+    }
+    (projects, diagnostics)
 }
 
 /// Reads one workbook; `display` is the name findings give it.

@@ -171,7 +171,7 @@ fn walk_dir(dir: &Path, display: &str, walked: &mut Walked, seen: &mut Seen) {
         } else if !meta.is_file() {
             // A FIFO, socket or device would block or never end.
             seen.special.push(path);
-        } else if is_spreadsheet_name(&path) {
+        } else if is_spreadsheet_name(&path) || crate::read::archive::is_archive_name(&name) {
             if let Ok(canonical) = std::fs::canonicalize(&path)
                 && !seen.files.insert(canonical)
             {
@@ -189,7 +189,7 @@ fn walk_dir(dir: &Path, display: &str, walked: &mut Walked, seen: &mut Seen) {
     }
 }
 
-fn is_spreadsheet_name(path: &Path) -> bool {
+pub(crate) fn is_spreadsheet_name(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| SPREADSHEET_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))

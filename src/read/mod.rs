@@ -3,6 +3,7 @@
 //! The format is decided from the file's first bytes, never its extension: a WPS or
 //! budget-system export often carries the wrong one.
 
+pub mod archive;
 mod grid;
 mod ods;
 mod xlsx_merges;
@@ -173,14 +174,29 @@ pub fn too_large_file(size: u64, limits: &Limits) -> ReadError {
 /// # Errors
 /// As [`read_path`], and [`ReadError::OwnOutput`].
 pub fn read_walked(path: &Path, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
-    let bytes = read_bounded(path, limits)?;
-    if is_zip(&bytes)
-        && let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes.as_slice()))
+    read_walked_bytes(&read_bounded(path, limits)?, limits)
+}
+
+/// The bytes of `path` (`-`: standard input), within the file limit.
+///
+/// # Errors
+/// When the file cannot be read or is past the limit.
+pub fn read_file_bytes(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
+    read_bounded(path, limits)
+}
+
+/// As [`read_walked`], on bytes already read (a member of an archive).
+///
+/// # Errors
+/// As [`read_walked`].
+pub fn read_walked_bytes(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    if is_zip(bytes)
+        && let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes))
         && let Some(kind) = own_output(&mut zip)
     {
         return Err(ReadError::OwnOutput(kind));
     }
-    read_bytes_with(&bytes, limits)
+    read_bytes_with(bytes, limits)
 }
 
 /// What jixiao wrote this workbook as (汇总 or 拆分), when its mark is there and its
@@ -239,7 +255,7 @@ pub fn read_bytes_with(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Read
     })
 }
 
-type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+pub(crate) type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
 fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
     // A zip's directory is read once: to tell the format, to check its sizes, and for
@@ -302,7 +318,7 @@ fn too_many_cells(cells: u64, limits: &Limits) -> ReadError {
 
 /// Opens a zip, refusing one whose entries would inflate past the limit. The zip reader
 /// holds every entry to its declared size, so the declared sizes bound what inflating costs.
-fn open_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Zip<'a>, ReadError> {
+pub(crate) fn open_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Zip<'a>, ReadError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     if zip.len() > limits.max_zip_entries {
         return Err(ReadError::TooLarge(format!(
@@ -436,7 +452,7 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, ReadError> {
     Err(ReadError::NotSpreadsheet(what.into()))
 }
 
-fn corrupt(e: impl std::fmt::Display) -> ReadError {
+pub(crate) fn corrupt(e: impl std::fmt::Display) -> ReadError {
     let detail = e.to_string();
     let said = reason_in_chinese(&detail);
     if VERBOSE.load(std::sync::atomic::Ordering::Relaxed) && said != detail {

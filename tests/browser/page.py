@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 
@@ -45,8 +46,13 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="jixiao-page-test-"))
     batch = work / "batch"
     batch.mkdir()
-    for f in sorted(samples.glob("*.xlsx")):
+    seed = sorted(samples.glob("*.xlsx"))
+    for f in seed[:2]:
         shutil.copy2(f, batch / f.name)
+    # The other two as a department sends them: its folder zipped.
+    with zipfile.ZipFile(batch / "报送.zip", "w") as z:
+        for f in seed[2:]:
+            z.write(f, f"机关工委/{f.name}")
     (batch / "损坏的报表.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook")
     names = sorted(p.name for p in batch.iterdir())
     serve_tmp = work / "serve-tmp"
@@ -83,6 +89,8 @@ def main():
             cells = sub.locator("td").all_inner_texts()
             assert "86.52" in cells, f"小计 row shows {cells}, not 86.52"
             assert page.locator("#projects tr.project").count() == 4
+            zipped = page.locator("#projects tr.project", has_text="报送.zip/机关工委/")
+            assert zipped.count() == 2, "the zipped workbooks are not read in place"
 
             # The broken file is listed as refused, with the reader's reason.
             refused = page.locator("#refused tbody tr", has_text="损坏的报表.xlsx")

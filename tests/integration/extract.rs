@@ -517,3 +517,76 @@ fn a_dash_is_stdin_and_stdout() {
     let sheets = jixiao::read::read_bytes(&merged.stdout).expect("a whole workbook on stdout");
     assert_eq!(sheets[0].name, "汇总");
 }
+
+/// A department's folder zipped on Chinese Windows: entry names in GBK with no UTF-8
+/// flag, a note beside the workbooks, an archive inside. The workbooks are read in place
+/// and named `报送.zip/机关工委/…` everywhere; the batch total is the seed's.
+#[test]
+fn a_zip_of_workbooks_is_read_in_place_with_its_chinese_names() {
+    use std::io::Write;
+    let seed = crate::workdir::repo().join("samples/one_per_file");
+    let mut names: Vec<_> = std::fs::read_dir(&seed)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    let dir = Workdir::new();
+    // Two workbooks loose in the inbox, two zipped under GBK names.
+    for p in &names[..2] {
+        dir.write(
+            &format!("收件箱/{}", p.file_name().unwrap().to_string_lossy()),
+            &std::fs::read(p).unwrap(),
+        );
+    }
+    let gbk = |s: &str| encoding_rs::GBK.encode(s).0.into_owned();
+    let member = |i: usize| format!("机关工委/项目{i}.xlsx");
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    // ASCII stand-ins of the GBK names' length, replaced in the bytes afterwards: the
+    // zip writer itself would set the UTF-8 flag.
+    let stand_in = |i: usize| {
+        let len = gbk(&member(i)).len();
+        format!("{}{i}", "Q".repeat(len - 1))
+    };
+    for (i, p) in names[2..].iter().enumerate() {
+        zip.start_file(stand_in(i), opts).unwrap();
+        zip.write_all(&std::fs::read(p).unwrap()).unwrap();
+    }
+    zip.start_file("说明.txt", opts).unwrap();
+    zip.write_all("请查收".as_bytes()).unwrap();
+    zip.start_file("旧版.zip", opts).unwrap();
+    zip.write_all(b"PK\x05\x06").unwrap();
+    let mut bytes = zip.finish().unwrap().into_inner();
+    for i in 0..2 {
+        let (from, to) = (stand_in(i).into_bytes(), gbk(&member(i)));
+        let mut at = 0;
+        while let Some(k) = bytes[at..].windows(from.len()).position(|w| w == from) {
+            bytes[at + k..at + k + from.len()].copy_from_slice(&to);
+            at += k + from.len();
+        }
+    }
+    dir.write("收件箱/报送.zip", &bytes);
+
+    let out = dir.run(&["merge", "收件箱", "-o", "汇总.xlsx"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("年度资金总额 86.52 万元"), "{stderr}");
+    assert!(
+        stderr.contains("收件箱/报送.zip/旧版.zip: error[unreadable-file] 压缩包中的压缩包未打开"),
+        "{stderr}"
+    );
+    let x = jixiao::extract(&[dir.path().join("收件箱")]);
+    let files: Vec<&str> = x.projects.iter().map(|p| p.source.file.as_str()).collect();
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("收件箱/报送.zip/机关工委/项目0.xlsx")),
+        "{files:?}"
+    );
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("收件箱/报送.zip/机关工委/项目1.xlsx")),
+        "{files:?}"
+    );
+    assert_eq!(x.projects.len(), 4);
+}

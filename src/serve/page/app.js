@@ -4,7 +4,7 @@
 "use strict";
 
 const token = document.body.dataset.token;
-const SPREADSHEET = /\.(xlsx|xlsm|xls|xlsb|ods|et|ett|xlt|xltx)$/i;
+const SPREADSHEET = /\.(xlsx|xlsm|xls|xlsb|ods|et|ett|xlt|xltx|zip)$/i;
 const PARALLEL = 4;
 const BATCH_FILES = 64;
 const BATCH_BYTES = 8 << 20;
