@@ -82,7 +82,7 @@ struct GridHead {
     row: u32,
     /// The first data row: below any header cell merged over several rows.
     first_data_row: u32,
-    columns: IndexMap<Column, u32>,
+    columns: IndexMap<Column, u32, rustc_hash::FxBuildHasher>,
     /// Project fields named in the header row itself: a list, one row per indicator.
     fields: Vec<(u32, Class)>,
     /// Other header cells, kept as the indicators' `extra` columns.
@@ -181,7 +181,7 @@ fn grid_headers(grid: &Grid, cells: &Columns, classes: &Classes) -> Vec<GridHead
 /// The header row `row` (its grid header cells within `cols`), if it is one.
 fn grid_head(grid: &Grid, row: &Columns, classes: &Classes, cols: (u32, u32)) -> Option<GridHead> {
     let r = row.first()?.0;
-    let mut columns = IndexMap::new();
+    let mut columns: IndexMap<Column, u32, rustc_hash::FxBuildHasher> = IndexMap::default();
     let mut bottom = r;
     for &(_, c, col) in row {
         columns.entry(col).or_insert(c);
