@@ -350,6 +350,11 @@ fn project_json(p: &Project, index: Option<usize>) -> Value {
             .map(|(k, v)| json!([k, crate::value::money(*v).to_string()]))
             .collect::<Vec<_>>(),
         "indicators": p.indicators.len(),
+        // A 自评表 is scored as `jixiao score` scores it.
+        "score": (p.stage.as_deref() == Some("自评")).then(|| {
+            let s = crate::score::score_project(p, crate::score::Reverse::default());
+            json!({"total": s.total.to_string(), "grade": s.grade})
+        }),
         "file": p.source.file,
         "sheet": p.source.sheet,
     })

@@ -269,3 +269,23 @@ fn two_tabs_never_share_a_batch_and_uploads_meet_the_command_line_limits() {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"name\":\"报送/x.xlsx\""), "{body}");
 }
+
+/// A 自评表 dropped on the page shows the 总分 and grade `jixiao score` gives it.
+#[test]
+fn a_self_evaluation_on_the_page_is_scored() {
+    let server = Server::start();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/real/b_yunnan_yongde_2022_ziping.grid"),
+    )
+    .expect("grid");
+    let bytes = crate::samples::xlsx(&crate::grid::parse(&text).sheets);
+    let id = server.session();
+    let (status, body) = server.upload(&id, &[("永德.xlsx", &bytes)]);
+    assert_eq!(status, 200, "{body}");
+    let (_, summary) = server.get(&format!("/api/sessions/{id}/summary"));
+    let v: serde_json::Value = serde_json::from_str(&summary).expect("json");
+    let p = &v["departments"][0]["projects"][0];
+    // As score.rs's test works it out by hand: 10 + 8 × 10 + 9.8.
+    assert_eq!(p["score"]["total"], "99.8", "{summary}");
+    assert_eq!(p["score"]["grade"], "优");
+}

@@ -155,6 +155,16 @@ async function refresh() {
 function drawProjects() {
   const body = $("projects").querySelector("tbody");
   body.textContent = "";
+  // 自评表 get a 总分 column, as `jixiao score` gives it.
+  const scored = summary.departments.some((d) => d.projects.some((p) => p.score));
+  const head = $("projects").querySelector("thead tr");
+  head.querySelector(".score-head")?.remove();
+  if (scored) {
+    const th = document.createElement("th");
+    th.className = "score-head";
+    th.textContent = "自评总分（等级）";
+    head.appendChild(th);
+  }
   for (const d of summary.departments) {
     for (const p of d.projects) {
       const tr = document.createElement("tr");
@@ -168,6 +178,7 @@ function drawProjects() {
       cell(tr, p.other.map(([k, v]) => `${k} ${v}`).join("；"));
       cell(tr, p.indicators, "num");
       cell(tr, `${p.file}：${p.sheet}`);
+      if (scored) cell(tr, p.score ? `${p.score.total}（${p.score.grade}）` : "", "num");
       tr.addEventListener("click", () => view(p));
       body.appendChild(tr);
     }
@@ -178,7 +189,7 @@ function drawProjects() {
     cell(sub, d.subtotal.total, "num");
     cell(sub, d.subtotal.fiscal, "num");
     cell(sub, d.subtotal.non_fiscal, "num");
-    for (let i = 0; i < 3; i++) cell(sub, "");
+    for (let i = 0; i < (scored ? 4 : 3); i++) cell(sub, "");
     body.appendChild(sub);
   }
   const total = document.createElement("tr");
@@ -188,7 +199,7 @@ function drawProjects() {
   cell(total, summary.total.total, "num");
   cell(total, summary.total.fiscal, "num");
   cell(total, summary.total.non_fiscal, "num");
-  for (let i = 0; i < 3; i++) cell(total, "");
+  for (let i = 0; i < (scored ? 4 : 3); i++) cell(total, "");
   body.appendChild(total);
 }
 
