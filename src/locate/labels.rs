@@ -921,6 +921,7 @@ pub fn stage_in(title: &str) -> Option<&'static str> {
 /// (`820001`, `某某镇人民政府`), `[101001]某局` gives (`101001`, `某局`).
 pub fn split_code(text: &str) -> Option<(&str, &str)> {
     let t = text.trim_start_matches(['[', '【', '(', '（']);
+    let opened = t.len() < text.len();
     let code_len = t
         .char_indices()
         .find(|(_, c)| !c.is_ascii_alphanumeric())
@@ -931,15 +932,21 @@ pub fn split_code(text: &str) -> Option<(&str, &str)> {
         return None;
     }
     let after = &t[code_len..];
-    if !after.starts_with([
-        '-', '_', ' ', '\u{3000}', '－', '—', ']', '】', ')', '）', ':', '：',
-    ]) {
+    // A closing bracket ends a code only where one was opened: `000），` is a name.
+    let closes = after.starts_with([']', '】', ')', '）']);
+    if closes != opened
+        || !closes && !after.starts_with(['-', '_', ' ', '\u{3000}', '－', '—', ':', '：'])
+    {
         return None;
     }
     let rest = after.trim_start_matches([
         '-', '_', ' ', '\u{3000}', '－', '—', ']', '】', ')', '）', ':', '：', '.', '、',
     ]);
-    (!rest.is_empty()).then_some((code, rest))
+    // What follows must be a name, not punctuation left over.
+    rest.chars()
+        .next()
+        .is_some_and(char::is_alphanumeric)
+        .then_some((code, rest))
 }
 
 /// `(2025年度)`, `2019年度)`, `2024年`: a line that gives only the year.
@@ -991,6 +998,26 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn codes_before_names() {
+        for (text, split) in [
+            ("820001-某某镇人民政府", Some(("820001", "某某镇人民政府"))),
+            ("[101001]某局", Some(("101001", "某局"))),
+            ("（101001）某局", Some(("101001", "某局"))),
+            ("101001 某局", Some(("101001", "某局"))),
+            ("101001：某局", Some(("101001", "某局"))),
+            // A closing bracket that nothing opened, or punctuation after the code,
+            // is part of the name.
+            ("000），", None),
+            ("101001）某局", None),
+            ("123-，", None),
+            ("12-某局", None),
+            ("ABC公司", None),
+        ] {
+            assert_eq!(split_code(text), split, "{text}");
+        }
     }
 
     #[test]
