@@ -4,6 +4,7 @@
 //! budget-system export often carries the wrong one.
 
 pub mod archive;
+mod biff;
 mod grid;
 mod ods;
 mod xlsx_merges;
@@ -693,6 +694,10 @@ fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
             "单元格分布范围达 {spanned} 格，超过上限 {}（可能含有远离表格的单元格；可用 --max-cells 调整）",
             limits.max_cells
         )));
+    }
+    // The parser copies a shared string into every cell naming it: count that first.
+    if biff::cell_text(&biff) > limits.max_text_bytes {
+        return Err(too_much_text(limits));
     }
     Ok(())
 }

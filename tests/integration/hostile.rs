@@ -893,3 +893,36 @@ fn a_shared_string_table_declaring_billions_is_refused() {
         "共享字符串表声明有 4000000000 个字符串",
     );
 }
+
+/// A .xls whose cells all name one long shared string: the parser would copy it into
+/// every cell (here 20,000 × 90 KB, 1.8 GB). Refused from its records, before parsing;
+/// the same table written with shared strings as Excel does reads as before.
+#[test]
+fn a_legacy_workbook_naming_one_long_shared_string_everywhere_is_refused() {
+    use jixiao::read::{CellValue, Grid, Sheet};
+    let long = "绩".repeat(30_000);
+    let mut cells = vec![
+        (0, 0, CellValue::Text("三级指标".into())),
+        (0, 1, CellValue::Text("指标值".into())),
+    ];
+    for r in 1..=2_000u32 {
+        for c in 0..10u32 {
+            cells.push((r, c, CellValue::Text(long.clone())));
+        }
+    }
+    let bomb = samples::xls_as(
+        &[Sheet::new("Sheet1".into(), Grid::new(cells, Vec::new()))],
+        samples::Biff::EightShared,
+    );
+    assert!(bomb.len() < 1 << 20, "{} bytes", bomb.len());
+    let start = std::time::Instant::now();
+    refused("sst.xls", &bomb, &[], "单元格文本合计超过 64 MB");
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+
+    // An honest workbook in the same encoding still reads.
+    let seed = jixiao::read::read_bytes(&samples::all()[0].bytes).expect("the seed reads");
+    let honest = samples::xls_as(&seed, samples::Biff::EightShared);
+    let (x, code, stderr) = extract_one("seed.xls", &honest, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(x.projects.len(), 4);
+}

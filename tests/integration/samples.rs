@@ -677,6 +677,9 @@ pub enum Biff {
     EightWithPassword,
     /// Excel 5.0/95 as Chinese Windows wrote it: 8-bit text in code page 936 (GBK).
     FiveGbk,
+    /// Excel 97-2003 as Excel itself writes text: a shared-string table (SST, split
+    /// into CONTINUE records) and LABELSST cells naming its strings.
+    EightShared,
 }
 
 /// Cells and merges as a legacy workbook of the given flavour.
@@ -720,6 +723,8 @@ pub fn xls_as(sheets: &[Sheet], flavour: Biff) -> Vec<u8> {
         d.extend(bytes);
         d
     };
+    let shared = flavour == Biff::EightShared;
+    let mut sst: Vec<String> = Vec::new();
     // Sheet substreams first, to know their sizes.
     let mut substreams = Vec::new();
     for sheet in sheets {
@@ -748,6 +753,18 @@ pub fn xls_as(sheets: &[Sheet], flavour: Biff) -> Vec<u8> {
                     CellValue::Number(x) => {
                         d.extend(x.to_le_bytes());
                         record(&mut s, 0x0203, &d);
+                    }
+                    other if shared => {
+                        let text = other.text().into_owned();
+                        let index = match sst.iter().position(|t| *t == text) {
+                            Some(i) => i,
+                            None => {
+                                sst.push(text);
+                                sst.len() - 1
+                            }
+                        };
+                        d.extend((index as u32).to_le_bytes());
+                        record(&mut s, 0x00FD, &d);
                     }
                     other => {
                         d.extend(string(&other.text(), true));
@@ -788,7 +805,41 @@ pub fn xls_as(sheets: &[Sheet], flavour: Biff) -> Vec<u8> {
         &(if five { 936u16 } else { 1200u16 }).to_le_bytes(),
     );
     let bounds: Vec<Vec<u8>> = sheets.iter().map(|s| string(&s.name, false)).collect();
-    let globals_len = head.len() + bounds.iter().map(|b| 4 + 6 + b.len()).sum::<usize>() + 4;
+    // The SST, in records of at most 8,224 bytes: a string's characters run on into a
+    // CONTINUE record that starts with the flag byte again.
+    let mut sst_records: Vec<u8> = Vec::new();
+    if shared {
+        const MAX: usize = 8224;
+        let mut parts: Vec<Vec<u8>> = vec![Vec::new()];
+        let count = (sst.len() as u32).to_le_bytes();
+        parts[0].extend(count);
+        parts[0].extend(count);
+        for text in &sst {
+            let units: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            if MAX - parts.last().map_or(0, Vec::len) < 5 {
+                parts.push(Vec::new());
+            }
+            let last = parts.last_mut().expect("a part");
+            last.extend((units.len() as u16 / 2).to_le_bytes());
+            last.push(1);
+            let mut rest = units.as_slice();
+            while !rest.is_empty() {
+                let room = (MAX - parts.last().map_or(0, Vec::len)) & !1;
+                if room == 0 {
+                    parts.push(vec![1]);
+                    continue;
+                }
+                let n = room.min(rest.len());
+                parts.last_mut().expect("a part").extend(&rest[..n]);
+                rest = &rest[n..];
+            }
+        }
+        for (i, part) in parts.iter().enumerate() {
+            record(&mut sst_records, if i == 0 { 0x00FC } else { 0x003C }, part);
+        }
+    }
+    let globals_len =
+        head.len() + bounds.iter().map(|b| 4 + 6 + b.len()).sum::<usize>() + sst_records.len() + 4;
     let mut wb = head;
     let mut pos = globals_len;
     for (bound, sub) in bounds.iter().zip(&substreams) {
@@ -799,6 +850,7 @@ pub fn xls_as(sheets: &[Sheet], flavour: Biff) -> Vec<u8> {
         record(&mut wb, 0x0085, &d);
         pos += sub.len();
     }
+    wb.extend(&sst_records);
     record(&mut wb, 0x000A, &[]);
     assert_eq!(wb.len(), globals_len);
     for sub in substreams {
