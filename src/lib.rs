@@ -252,6 +252,40 @@ pub fn extract_sheets(display: &str, sheets: &[read::Sheet]) -> (Vec<Project>, V
                 )
             });
         }
+        if sheet.nested_tables > 0 {
+            diagnostics.push(Diagnostic {
+                sheet: Some(sheet.name.clone()),
+                ..Diagnostic::file(
+                    Rule::IgnoredCells,
+                    display,
+                    format!(
+                        "有 {} 个表格嵌在单元格里，其内容未读取；请把它移到工作表中",
+                        sheet.nested_tables
+                    ),
+                )
+            });
+        }
+        if !sheet.same_part.is_empty() {
+            let shown: Vec<&str> = sheet.same_part.iter().take(3).map(String::as_str).collect();
+            let more = if sheet.same_part.len() > 3 {
+                " 等"
+            } else {
+                ""
+            };
+            diagnostics.push(Diagnostic {
+                sheet: Some(sheet.name.clone()),
+                ..Diagnostic::file(
+                    Rule::DuplicateSheet,
+                    display,
+                    format!(
+                        "另有 {} 个工作表（{}{more}）与工作表“{}”指向同一份内容，只读取了一次，未重复计入",
+                        sheet.same_part.len(),
+                        shown.join("、"),
+                        sheet.name
+                    ),
+                )
+            });
+        }
         for ((r, c), text) in &sheet.uncalculated {
             diagnostics.push(Diagnostic {
                 sheet: Some(sheet.name.clone()),

@@ -29,6 +29,11 @@ pub struct Sheet {
     /// Further sheets of the workbook with this same name: the parsers reach a sheet by
     /// its name, so those could not be read.
     pub same_name: usize,
+    /// Further sheets that point at this sheet's own content (a hand-made or hostile
+    /// workbook): left out, so the one table is not counted once per sheet.
+    pub same_part: Vec<String>,
+    /// Tables nested inside a cell (.ods): their content is not read.
+    pub nested_tables: usize,
 }
 
 impl Sheet {
@@ -39,6 +44,8 @@ impl Sheet {
             ignored_cells: 0,
             uncalculated: Vec::new(),
             same_name: 0,
+            same_part: Vec::new(),
+            nested_tables: 0,
         }
     }
 }
@@ -321,6 +328,13 @@ fn too_many_cells(cells: u64, limits: &Limits) -> ReadError {
 /// holds every entry to its declared size, so the declared sizes bound what inflating costs.
 pub(crate) fn open_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Zip<'a>, ReadError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
+    // Two entries of one name: a reader takes one of them, and nobody can tell which
+    // one the sender saw.
+    if zip.has_duplicate_names() {
+        return Err(ReadError::Corrupt(
+            "压缩包中有重名的文件，无法确定应读取哪一个（文件可能被篡改；请用 Excel 或 WPS 重新保存）".into(),
+        ));
+    }
     if zip.len() > limits.max_zip_entries {
         return Err(ReadError::TooLarge(format!(
             "压缩包内有 {} 个文件，超过上限 {}，疑似压缩炸弹",
@@ -331,6 +345,17 @@ pub(crate) fn open_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Zip<'a>, 
     let mut total: u64 = 0;
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(corrupt)?;
+        // Office writers store or deflate; any other method is a made file, and each
+        // has its own decoder's costs.
+        if !matches!(
+            entry.compression(),
+            zip::CompressionMethod::Stored | zip::CompressionMethod::Deflated
+        ) {
+            return Err(ReadError::Corrupt(format!(
+                "压缩包中的 {} 使用了 Excel、WPS 和 LibreOffice 不使用的压缩方式，无法读取（请用 Excel 或 WPS 重新保存）",
+                entry.name().unwrap_or_default()
+            )));
+        }
         // Declared sizes are checked before anything inflates; the zip reader holds
         // each entry to its declared size while inflating.
         const GRACE: u64 = 100 << 10;
@@ -513,7 +538,14 @@ fn read_xlsx(bytes: &[u8], zip: &mut Zip<'_>, limits: &Limits) -> Result<Vec<She
     let mut merged = xlsx_merges::merged_regions(zip)?;
     let mut sheets = Vec::with_capacity(names.len());
     let mut budget = Budget::of(limits);
+    let aliases: std::collections::HashSet<String> = merged
+        .values()
+        .flat_map(|s| s.aliases.iter().cloned())
+        .collect();
     for name in names {
+        if aliases.contains(&name) {
+            continue;
+        }
         let scanned = merged.remove(&name).unwrap_or_default();
         let mut reader = wb.worksheet_cells_reader(&name).map_err(corrupt)?;
         let mut sheet = stream_sheet(name, scanned.merges, limits, &mut budget, || {
@@ -545,6 +577,7 @@ fn read_xlsx(bytes: &[u8], zip: &mut Zip<'_>, limits: &Limits) -> Result<Vec<She
                 .map(|(at, f)| (at, format!("={f}")))
                 .collect();
         }
+        sheet.same_part = scanned.aliases;
         sheets.push(sheet);
     }
     Ok(sheets)
@@ -657,6 +690,8 @@ fn stream_sheet(
         ignored_cells: ignored,
         uncalculated: Vec::new(),
         same_name: 0,
+        same_part: Vec::new(),
+        nested_tables: 0,
     })
 }
 

@@ -57,9 +57,28 @@ fn parse_content(xml: &str, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
     // How many of the row's cells have been counted against the budget.
     let mut spent_in_row = 0;
     let mut cell: Option<Pending> = None;
+    // Depth inside an element of a cell that is not its value: a note (批注), a
+    // drawing, a table nested in the cell.
+    let mut skip = 0u32;
+    let mut nested = 0usize;
     loop {
         let event = reader.read_event().map_err(corrupt)?;
+        if skip > 0 {
+            match &event {
+                Event::Start(_) => skip += 1,
+                Event::End(_) => skip -= 1,
+                Event::Eof => break,
+                _ => {}
+            }
+            continue;
+        }
         match &event {
+            Event::Start(e) if cell.is_some() && not_the_value(e.name().as_ref()) => {
+                if e.name().as_ref() as &str == "table:table" {
+                    nested += 1;
+                }
+                skip = 1;
+            }
             Event::Start(e) | Event::Empty(e) => {
                 let empty = matches!(event, Event::Empty(_));
                 match e.name().as_ref() as &str {
@@ -160,7 +179,9 @@ fn parse_content(xml: &str, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
                 }
                 "table:table" => {
                     let grid = Grid::new(std::mem::take(&mut cells), std::mem::take(&mut merges));
-                    sheets.push(Sheet::new(name.take().unwrap_or_default(), grid));
+                    let mut sheet = Sheet::new(name.take().unwrap_or_default(), grid);
+                    sheet.nested_tables = std::mem::take(&mut nested);
+                    sheets.push(sheet);
                 }
                 _ => {}
             },
@@ -169,6 +190,12 @@ fn parse_content(xml: &str, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
         }
     }
     Ok(sheets)
+}
+
+/// Elements inside a cell whose text is not the cell's value: a note glued to the
+/// amount would make 24.02 unreadable, and a nested table would end the sheet.
+fn not_the_value(tag: &str) -> bool {
+    tag == "office:annotation" || tag == "table:table" || tag.starts_with("draw:")
 }
 
 /// Records a finished cell (and its repetitions); returns the next column.
@@ -252,6 +279,29 @@ mod tests {
         };
         let small = xml.replace(&big, "x");
         assert!(parse_content(&small, &few_cells).is_err());
+    }
+
+    #[test]
+    fn notes_drawings_and_nested_tables_are_not_the_cells_value() {
+        let xml = r#"<office:document-content><office:body><office:spreadsheet>
+            <table:table table:name="表1">
+              <table:table-row>
+                <table:table-cell office:value-type="string"><office:annotation><dc:creator>财政局</dc:creator><text:p>请核实</text:p></office:annotation><text:p>24.02</text:p></table:table-cell>
+                <table:table-cell office:value-type="string"><draw:frame><draw:text-box><text:p>图</text:p></draw:text-box></draw:frame><text:p>主管部门</text:p></table:table-cell>
+                <table:table-cell><table:table table:is-sub-table="true"><table:table-row><table:table-cell office:value-type="string"><text:p>内</text:p></table:table-cell></table:table-row></table:table></table:table-cell>
+                <table:table-cell office:value-type="string"><text:p>之后</text:p></table:table-cell>
+              </table:table-row>
+              <table:table-row><table:table-cell office:value-type="string"><text:p>下一行</text:p></table:table-cell></table:table-row>
+            </table:table></office:spreadsheet></office:body></office:document-content>"#;
+        let sheets = parse_content(xml, &Limits::default()).unwrap();
+        assert_eq!(sheets.len(), 1);
+        let g = &sheets[0].grid;
+        assert_eq!(g.get(0, 0), Some(&CellValue::Text("24.02".into())));
+        assert_eq!(g.get(0, 1), Some(&CellValue::Text("主管部门".into())));
+        assert_eq!(g.get(0, 2), None);
+        assert_eq!(g.get(0, 3), Some(&CellValue::Text("之后".into())));
+        assert_eq!(g.get(1, 0), Some(&CellValue::Text("下一行".into())));
+        assert_eq!(sheets[0].nested_tables, 1);
     }
 
     #[test]

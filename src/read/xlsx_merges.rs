@@ -26,6 +26,7 @@ pub fn merged_regions(zip: &mut Zip<'_>) -> Result<HashMap<String, Scanned>, Rea
     let targets = relationships(&read(zip, "xl/_rels/workbook.xml.rels")?)?;
     let sheets = sheet_ids(&read(zip, "xl/workbook.xml")?)?;
     let mut out = HashMap::new();
+    let mut parts: HashMap<String, String> = HashMap::new();
     for (name, id) in sheets {
         let Some(target) = targets.get(&id) else {
             continue;
@@ -34,6 +35,16 @@ pub fn merged_regions(zip: &mut Zip<'_>) -> Result<HashMap<String, Scanned>, Rea
             Some(absolute) => absolute.to_string(),
             None => format!("xl/{target}"),
         };
+        // Several sheets pointing at one part hold one table, not several: the first
+        // is read, the others are named on it (each would inflate the part again).
+        if let Some(first) = parts.get(&path) {
+            if let Some(s) = out.get_mut(first) {
+                let s: &mut Scanned = s;
+                s.aliases.push(name);
+            }
+            continue;
+        }
+        parts.insert(path.clone(), name.clone());
         let Ok(xml) = read(zip, &path) else {
             continue;
         };
@@ -42,6 +53,7 @@ pub fn merged_regions(zip: &mut Zip<'_>) -> Result<HashMap<String, Scanned>, Rea
             Scanned {
                 merges: scan(&xml),
                 uncalculated: uncalculated(&xml),
+                aliases: Vec::new(),
             },
         );
     }
@@ -55,6 +67,8 @@ pub struct Scanned {
     /// Cells holding a formula and no value (`<c r="E5"><f>4次</f></c>`), as scripts
     /// write them: (row, column) and the formula's text.
     pub uncalculated: Vec<((u32, u32), String)>,
+    /// Later sheets whose part is this sheet's own: left out.
+    pub aliases: Vec<String>,
 }
 
 /// Formula cells without a cached value: a `</f>` closing straight into `</c>`.

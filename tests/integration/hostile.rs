@@ -926,3 +926,121 @@ fn a_legacy_workbook_naming_one_long_shared_string_everywhere_is_refused() {
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(x.projects.len(), 4);
 }
+
+/// A workbook whose sheets all point at one worksheet part: read once per sheet, the
+/// part would be inflated a thousand times and its table counted a thousand times.
+/// The first sheet is read, the others are named on it.
+#[test]
+fn many_sheets_pointing_at_one_part_are_read_once() {
+    let rows = format!(
+        r#"<row r="1">{}{}</row><row r="2">{}{}</row>"#,
+        text_cell("A1", "三级指标"),
+        text_cell("B1", "指标值"),
+        text_cell("A2", "开展培训"),
+        text_cell("B2", "＝4次"),
+    );
+    let names: Vec<String> = (1..=300).map(|i| format!("表{i}")).collect();
+    let sheets: Vec<(&str, String)> = names.iter().map(|n| (n.as_str(), rows.clone())).collect();
+    let honest = raw_xlsx(&sheets, zip::CompressionMethod::Deflated);
+    // Every relationship now targets the first sheet's part.
+    let mut src = zip::ZipArchive::new(Cursor::new(honest.as_slice())).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for i in 0..src.len() {
+        let mut entry = src.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut body = String::new();
+        std::io::Read::read_to_string(&mut entry, &mut body).unwrap();
+        if name.starts_with("xl/worksheets/sheet") && name != "xl/worksheets/sheet1.xml" {
+            continue;
+        }
+        if name == "xl/_rels/workbook.xml.rels" {
+            for n in 2..=300 {
+                body = body.replace(
+                    &format!("worksheets/sheet{n}.xml\""),
+                    "worksheets/sheet1.xml\"",
+                );
+            }
+        }
+        out.start_file(name, opts).unwrap();
+        out.write_all(body.as_bytes()).unwrap();
+    }
+    let shared = out.finish().unwrap().into_inner();
+    let (x, _, stderr) = extract_one("shared.xlsx", &shared, &[]);
+    assert!(!stderr.contains("unreadable-file"), "{stderr}");
+    assert_eq!(x.projects.len(), 1, "{:?}", x.diagnostics);
+    let said: Vec<&str> = x
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.as_str() == "duplicate-sheet")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(said.len(), 1, "{:?}", x.diagnostics);
+    assert!(said[0].contains("另有 299 个工作表"), "{}", said[0]);
+}
+
+/// Excel, WPS and LibreOffice write zip entries stored or deflated only; an entry in
+/// bzip2, LZMA, zstd or PPMd is refused by its method, before anything inflates.
+#[test]
+fn zip_entries_in_other_compression_methods_are_refused() {
+    let rows = format!(
+        r#"<row r="1">{}{}</row>"#,
+        text_cell("A1", "三级指标"),
+        text_cell("B1", "指标值")
+    );
+    let stored = raw_xlsx(&[("Sheet1", rows)], zip::CompressionMethod::Stored);
+    for (method, name) in [(12u16, "bzip2"), (14, "LZMA"), (93, "zstd"), (98, "PPMd")] {
+        // The method field of the sheet's local header (offset 8) and of its central
+        // directory entry (offset 10).
+        let mut bytes = stored.clone();
+        let part = b"xl/worksheets/sheet1.xml";
+        for (sig, at, name_at) in [(b"PK\x03\x04", 8, 30), (b"PK\x01\x02", 10, 46)] {
+            let mut from = 0;
+            while let Some(i) = bytes[from..]
+                .windows(4)
+                .position(|w| w == sig)
+                .map(|i| i + from)
+            {
+                if bytes[i + name_at..].starts_with(part) {
+                    bytes[i + at..i + at + 2].copy_from_slice(&method.to_le_bytes());
+                }
+                from = i + 4;
+            }
+        }
+        refused(
+            &format!("{name}.xlsx"),
+            &bytes,
+            &[],
+            "Excel、WPS 和 LibreOffice 不使用的压缩方式",
+        );
+    }
+}
+
+/// Two zip entries of one name: which one a reader takes is up to the reader, so the
+/// workbook read might not be the one its sender saw. Refused, named.
+#[test]
+fn duplicate_zip_entry_names_are_refused() {
+    let rows = |v: &str| {
+        format!(
+            r#"<row r="1">{}{}</row><row r="2">{}{}</row>"#,
+            text_cell("A1", "三级指标"),
+            text_cell("B1", "指标值"),
+            text_cell("A2", "开展培训"),
+            text_cell("B2", v),
+        )
+    };
+    let bytes = raw_xlsx(
+        &[("Sheet1", rows("＝4次")), ("Sheet2", rows("＝400次"))],
+        zip::CompressionMethod::Stored,
+    );
+    // The second sheet's part renamed to the first's, in its local header and its
+    // central directory entry.
+    let mut bytes = bytes;
+    let (from, to) = (b"xl/worksheets/sheet2.xml", b"xl/worksheets/sheet1.xml");
+    let mut i = 0;
+    while let Some(at) = bytes[i..].windows(from.len()).position(|w| w == from) {
+        bytes[i + at..i + at + from.len()].copy_from_slice(to);
+        i += at + from.len();
+    }
+    refused("twice.xlsx", &bytes, &[], "压缩包中有重名的文件");
+}
