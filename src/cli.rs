@@ -48,6 +48,10 @@ pub struct LimitArgs {
     /// 单个工作簿所有单元格文本合计的上限（MB），防止同一长文本被大量单元格引用而耗尽内存。
     #[arg(long, global = true, value_name = "MB", default_value_t = 64)]
     pub max_text_mb: u64,
+
+    /// 单个工作簿中绩效目标表的张数上限，防止大量微小表格耗尽时间和内存。
+    #[arg(long, global = true, value_name = "N", default_value_t = 10_000)]
+    pub max_tables: usize,
 }
 
 impl LimitArgs {
@@ -59,6 +63,7 @@ impl LimitArgs {
             max_sheets: self.max_sheets,
             max_inflate_ratio: self.max_zip_ratio,
             max_text_bytes: self.max_text_mb << 20,
+            max_tables: self.max_tables,
             ..crate::read::Limits::default()
         }
     }

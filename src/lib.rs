@@ -132,7 +132,7 @@ pub fn extract_input(input: &Input, limits: &Limits) -> (Vec<Project>, Vec<Diagn
         return extract_file(&input.path, &input.display, limits);
     }
     match read::read_walked(&input.path, limits) {
-        Ok(sheets) => extract_sheets(&input.display, &sheets),
+        Ok(sheets) => extract_sheets_within(&input.display, &sheets, limits),
         Err(e @ read::ReadError::OwnOutput(_)) => (
             Vec::new(),
             vec![Diagnostic::file(
@@ -172,7 +172,7 @@ fn extract_archive(input: &Input, limits: &Limits) -> (Vec<Project>, Vec<Diagnos
             .and_then(|bytes| read::read_walked_bytes(&bytes, limits));
         match sheets {
             Ok(sheets) => {
-                let (p, d) = extract_sheets(&display, &sheets);
+                let (p, d) = extract_sheets_within(&display, &sheets, limits);
                 projects.extend(p);
                 diagnostics.extend(d);
             }
@@ -209,7 +209,7 @@ pub fn extract_file(
     limits: &Limits,
 ) -> (Vec<Project>, Vec<Diagnostic>) {
     match read::read_path(path, limits) {
-        Ok(sheets) => extract_sheets(display, &sheets),
+        Ok(sheets) => extract_sheets_within(display, &sheets, limits),
         Err(e) => (
             Vec::new(),
             vec![Diagnostic::file(
@@ -223,6 +223,17 @@ pub fn extract_file(
 
 /// Finds the tables of a workbook already read.
 pub fn extract_sheets(display: &str, sheets: &[read::Sheet]) -> (Vec<Project>, Vec<Diagnostic>) {
+    extract_sheets_within(display, sheets, &Limits::default())
+}
+
+/// As [`extract_sheets`]; a workbook of more than `limits.max_tables` tables is
+/// refused whole, before its tables are built.
+fn extract_sheets_within(
+    display: &str,
+    sheets: &[read::Sheet],
+    limits: &Limits,
+) -> (Vec<Project>, Vec<Diagnostic>) {
+    let mut tables_left = limits.max_tables;
     let mut projects = Vec::new();
     let mut diagnostics = Vec::new();
     for sheet in sheets {
@@ -297,7 +308,20 @@ pub fn extract_sheets(display: &str, sheets: &[read::Sheet]) -> (Vec<Project>, V
                 )
             });
         }
-        let (p, d) = locate::locate(display, sheet);
+        let (p, d) = match locate::locate_at_most(display, sheet, tables_left) {
+            Ok(found) => found,
+            Err(found) => {
+                let message = format!(
+                    "工作簿中的绩效目标表超过 {} 张（工作表“{}”一张就有 {found} 张），疑似异常文件，未读取（可用 --max-tables 调整）",
+                    limits.max_tables, sheet.name
+                );
+                return (
+                    Vec::new(),
+                    vec![Diagnostic::file(Rule::UnreadableFile, display, message)],
+                );
+            }
+        };
+        tables_left = tables_left.saturating_sub(p.len());
         projects.extend(p);
         diagnostics.extend(d);
     }

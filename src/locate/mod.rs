@@ -30,11 +30,37 @@ pub use labels::{Class, Column, Field, Fund, FundColumn, Unit};
 
 /// Every table found on one sheet, and the findings made on the way.
 pub fn locate(file: &str, sheet: &Sheet) -> (Vec<Project>, Vec<Diagnostic>) {
+    locate_at_most(file, sheet, usize::MAX).unwrap_or_default()
+}
+
+/// As [`locate`], unless the sheet holds more than `max_tables` indicator grids: a
+/// 1 MB file of a million two-row tables would cost minutes and gigabytes of findings.
+///
+/// # Errors
+/// The number of grids found, past `max_tables`, before any table is built.
+pub fn locate_at_most(
+    file: &str,
+    sheet: &Sheet,
+    max_tables: usize,
+) -> Result<(Vec<Project>, Vec<Diagnostic>), usize> {
     let grid = &sheet.grid;
     let (classes, columns) = classify_cells(grid);
     let heads = grid_headers(grid, &columns, &classes);
+    if heads.len() > max_tables {
+        return Err(heads.len());
+    }
+    Ok(locate_heads(file, sheet, &classes, &heads))
+}
+
+fn locate_heads(
+    file: &str,
+    sheet: &Sheet,
+    classes: &Classes,
+    heads: &[GridHead],
+) -> (Vec<Project>, Vec<Diagnostic>) {
+    let grid = &sheet.grid;
     if heads.is_empty()
-        && let Some(found) = outline::outline(file, sheet, &classes)
+        && let Some(found) = outline::outline(file, sheet, classes)
     {
         return found;
     }
@@ -51,7 +77,7 @@ pub fn locate(file: &str, sheet: &Sheet) -> (Vec<Project>, Vec<Diagnostic>) {
             .iter()
             .find(|h| h.row > head.row && h.cols.0 <= head.cols.1 && h.cols.1 >= head.cols.0)
             .map(|h| h.row);
-        let end = grid_end(grid, &classes, head, next_head);
+        let end = grid_end(grid, classes, head, next_head);
         let source = Source {
             file: file.to_string(),
             sheet: sheet.name.clone(),
@@ -59,7 +85,7 @@ pub fn locate(file: &str, sheet: &Sheet) -> (Vec<Project>, Vec<Diagnostic>) {
         };
         let mut table = TableBuilder {
             grid,
-            classes: &classes,
+            classes,
             source,
             diagnostics: &mut diagnostics,
             cols: head.cols,

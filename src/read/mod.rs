@@ -71,6 +71,8 @@ pub struct Limits {
     /// The text all cells of a workbook hold together, in bytes: a shared string
     /// referenced by every cell would otherwise be copied into each.
     pub max_text_bytes: u64,
+    /// Indicator grids (tables) in one workbook: a department's sheet holds tens.
+    pub max_tables: usize,
 }
 
 impl Default for Limits {
@@ -84,6 +86,7 @@ impl Default for Limits {
             max_inflate_ratio: 100,
             max_zip_entries: 10_000,
             max_text_bytes: 64 << 20,
+            max_tables: 10_000,
         }
     }
 }

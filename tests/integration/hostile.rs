@@ -1044,3 +1044,31 @@ fn duplicate_zip_entry_names_are_refused() {
     }
     refused("twice.xlsx", &bytes, &[], "压缩包中有重名的文件");
 }
+
+/// A workbook of thousands of two-row tables (a million fit in a megabyte) would cost
+/// minutes and gigabytes of findings: past `--max-tables` it is refused before any
+/// table is built; at the limit it is read.
+#[test]
+fn a_workbook_of_too_many_tables_is_refused() {
+    let mut rows = String::new();
+    for t in 0..120u32 {
+        let (r1, r2) = (2 * t + 1, 2 * t + 2);
+        rows.push_str(&format!(
+            r#"<row r="{r1}">{}{}</row><row r="{r2}">{}{}</row>"#,
+            text_cell(&format!("A{r1}"), "三级指标"),
+            text_cell(&format!("B{r1}"), "指标值"),
+            text_cell(&format!("A{r2}"), "开展培训"),
+            text_cell(&format!("B{r2}"), "＝4次"),
+        ));
+    }
+    let bytes = raw_xlsx(&[("Sheet1", rows)], zip::CompressionMethod::Deflated);
+    refused(
+        "tiny.xlsx",
+        &bytes,
+        &["--max-tables", "100"],
+        "绩效目标表超过 100 张（工作表“Sheet1”一张就有 120 张）",
+    );
+    let (x, _, stderr) = extract_one("tiny.xlsx", &bytes, &["--max-tables", "120"]);
+    assert!(!stderr.contains("unreadable-file"), "{stderr}");
+    assert_eq!(x.projects.len(), 120);
+}
