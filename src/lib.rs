@@ -55,6 +55,15 @@ pub use crate::read::Limits;
 
 pub use walk::{Input, Walked, inputs};
 
+/// The text a panic carried, when it carried one (`panic!("…")` gives a `&str` or a
+/// `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+    payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+}
+
 /// Reads every workbook under `paths` (files, or directories walked recursively in
 /// name order) and returns every table found, in input order, with the findings.
 ///

@@ -30,11 +30,7 @@ fn main() {
     let code = match result {
         Ok(Ok(code)) => code,
         Err(payload) => {
-            let what = payload
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| payload.downcast_ref::<&str>().copied())
-                .unwrap_or("未知");
+            let what = jixiao::panic_message(payload.as_ref()).unwrap_or("未知");
             say(format_args!(
                 "内部错误：{what}（这是 jixiao 的缺陷，请将命令和输入文件报告给开发者）"
             ));

@@ -1,7 +1,8 @@
-//! What a legacy .xls's cells would hold as text once read: the parser copies a
-//! shared string (SST) into every cell that references it, so a small file whose
-//! cells all name one long string would take the machine's memory. Counted from the
-//! records before the parser sees them, as the .xlsx text budget counts as it reads.
+//! The BIFF pre-scan: what a legacy .xls would cost the parser, read from its records
+//! before the parser sees them. calamine lays every sheet out as a dense rectangle, so
+//! the area the cells span is measured (`extent`); it copies a shared string (SST)
+//! into every cell that references it, so the text the cells would hold is counted
+//! (`cell_text`), as the .xlsx text budget counts while it streams.
 
 /// The record types read here.
 const SST: u16 = 0x00FC;
@@ -183,6 +184,114 @@ pub(super) fn cell_text(biff: &[u8]) -> u64 {
         }
     }
     total
+}
+
+/// What a BIFF stream's sheets would make calamine allocate: the largest area a
+/// DIMENSIONS record declares (it reserves room for that) and the largest rectangle
+/// the cell records span (it lays that out, cell by cell).
+///
+/// Sheets are walked from the positions the workbook's BOUNDSHEET records give, as
+/// calamine walks them, not by reading the stream straight through.
+pub(super) fn extent(biff: &[u8]) -> (u64, u64) {
+    let records = |from: usize| {
+        let mut at = from;
+        std::iter::from_fn(move || {
+            let head = biff.get(at..at + 4)?;
+            let typ = u16::from_le_bytes([head[0], head[1]]);
+            let len = usize::from(u16::from_le_bytes([head[2], head[3]]));
+            let data = &biff[(at + 4).min(biff.len())..(at + 4 + len).min(biff.len())];
+            at += 4 + len;
+            Some((typ, data))
+        })
+    };
+    let u16_at = |d: &[u8], i: usize| {
+        d.get(i..i + 2)
+            .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |d: &[u8], i: usize| {
+        d.get(i..i + 4)
+            .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+    };
+    let sheets: Vec<usize> = records(0)
+        .take_while(|(typ, _)| *typ != 0x000A)
+        .filter(|(typ, _)| *typ == 0x0085)
+        .filter_map(|(_, d)| u32_at(d, 0).map(|p| p as usize))
+        .collect();
+    let (mut declared, mut spanned) = (0u64, 0u64);
+    for start in sheets {
+        let mut bounds: Option<(u64, u64, u64, u64)> = None;
+        // As calamine does: the first BOF opens the sheet, a later one an embedded
+        // substream (a chart) to skip, EOF at the top level ends the sheet.
+        let (mut seen_bof, mut depth) = (false, 0usize);
+        for (typ, d) in records(start) {
+            if depth > 0 {
+                match typ {
+                    0x0809 => depth += 1,
+                    0x000A => depth -= 1,
+                    _ => {}
+                }
+                continue;
+            }
+            match typ {
+                0x0809 if seen_bof => {
+                    depth += 1;
+                    continue;
+                }
+                0x0809 => seen_bof = true,
+                0x000A => break,
+                _ => {}
+            }
+            let cells = match typ {
+                // DIMENSIONS: what calamine reserves, computed as it does (in u32,
+                // wrapping: a first row past the last one wraps to billions).
+                0x0200 => {
+                    let u32s = |i: usize| u32_at(d, i).map(|v| v as u32);
+                    let u16s = |i: usize| u16_at(d, i).map(|v| v as u32);
+                    let parts = match d.len() {
+                        10 => (u16s(0), u16s(2), u16s(4), u16s(6)),
+                        14 | 16 => (u32s(0), u32s(4), u16s(8), u16s(10)),
+                        _ => (None, None, None, None),
+                    };
+                    if let (Some(rf), Some(rl), Some(cf), Some(cl)) = parts {
+                        let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+                        let (end_r, end_c) = if rl >= 1 && cl >= 1 {
+                            (rl - 1, cl - 1)
+                        } else {
+                            (rf, cf)
+                        };
+                        let rows = u64::from(end_r.wrapping_sub(rf).wrapping_add(1));
+                        let cols = u64::from(end_c.wrapping_sub(cf).wrapping_add(1));
+                        declared = declared.max(rows.saturating_mul(cols));
+                    }
+                    None
+                }
+                // NUMBER, LABEL, LABELSST, RK, BOOLERR, FORMULA: row, column.
+                0x0203 | 0x0204 | 0x00FD | 0x027E | 0x0205 | 0x0006 => {
+                    u16_at(d, 0).zip(u16_at(d, 2)).map(|(r, c)| (r, c, c))
+                }
+                // MULRK: row, first column, …, last column.
+                0x00BD => match (
+                    u16_at(d, 0),
+                    u16_at(d, 2),
+                    d.len().checked_sub(2).and_then(|i| u16_at(d, i)),
+                ) {
+                    (Some(r), Some(c0), Some(c1)) => Some((r, c0, c1.max(c0))),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some((r, c0, c1)) = cells {
+                bounds = Some(match bounds {
+                    None => (r, r, c0, c1),
+                    Some((r0, r1, a, b)) => (r0.min(r), r1.max(r), a.min(c0), b.max(c1)),
+                });
+            }
+        }
+        if let Some((r0, r1, c0, c1)) = bounds {
+            spanned = spanned.max((r1 - r0 + 1) * (c1 - c0 + 1));
+        }
+    }
+    (declared, spanned)
 }
 
 #[cfg(test)]
