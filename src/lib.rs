@@ -134,22 +134,11 @@ pub fn for_each_file<T: Send>(
 /// (汇总, a split project) found while walking a folder is left out with a warning, so
 /// a second run over the same inbox does not count it twice.
 pub fn extract_input(input: &Input, limits: &Limits) -> (Vec<Project>, Vec<Diagnostic>) {
-    if read::archive::is_archive_name(&input.display) {
-        return extract_archive(input, limits);
-    }
-    if !input.walked {
+    if !input.walked && !read::archive::is_archive_name(&input.display) {
         return extract_file(&input.path, &input.display, limits);
     }
-    match read::read_walked(&input.path, limits) {
-        Ok(sheets) => extract_sheets_within(&input.display, &sheets, limits),
-        Err(e @ read::ReadError::OwnOutput(_)) => (
-            Vec::new(),
-            vec![Diagnostic::file(
-                Rule::OwnOutput,
-                &input.display,
-                e.to_string(),
-            )],
-        ),
+    match read::read_file_bytes(&input.path, limits) {
+        Ok(bytes) => extract_found(&input.display, &bytes, limits),
         Err(e) => (
             Vec::new(),
             vec![Diagnostic::file(
@@ -161,50 +150,71 @@ pub fn extract_input(input: &Input, limits: &Limits) -> (Vec<Project>, Vec<Diagn
     }
 }
 
+/// Reads a workbook (or a .zip of them) held in memory as a file found in a folder:
+/// jixiao's own outputs left out, an archive read in place (what the page receives).
+pub fn extract_found(
+    display: &str,
+    bytes: &[u8],
+    limits: &Limits,
+) -> (Vec<Project>, Vec<Diagnostic>) {
+    if read::archive::is_archive_name(display) {
+        return extract_archive(display, bytes, limits);
+    }
+    match read::read_walked_bytes(bytes, limits) {
+        Ok(sheets) => extract_sheets_within(display, &sheets, limits),
+        Err(e @ read::ReadError::OwnOutput(_)) => (
+            Vec::new(),
+            vec![Diagnostic::file(Rule::OwnOutput, display, e.to_string())],
+        ),
+        Err(e) => (
+            Vec::new(),
+            vec![Diagnostic::file(
+                Rule::UnreadableFile,
+                display,
+                e.to_string(),
+            )],
+        ),
+    }
+}
+
 /// Reads the workbooks of a .zip in place, each named `archive.zip/inner.xlsx`, each as
 /// a file found in a folder (jixiao's own outputs left out).
-fn extract_archive(input: &Input, limits: &Limits) -> (Vec<Project>, Vec<Diagnostic>) {
+fn extract_archive(
+    archive: &str,
+    bytes: &[u8],
+    limits: &Limits,
+) -> (Vec<Project>, Vec<Diagnostic>) {
     let unreadable =
         |display: &str, message: String| Diagnostic::file(Rule::UnreadableFile, display, message);
-    let bytes = match read::read_file_bytes(&input.path, limits) {
-        Ok(b) => b,
-        Err(e) => return (Vec::new(), vec![unreadable(&input.display, e.to_string())]),
-    };
     let mut projects = Vec::new();
     let mut diagnostics = Vec::new();
     let mut members = 0;
-    let nested = read::archive::read_archive(&bytes, limits, |member| {
+    let nested = read::archive::read_archive(bytes, limits, |member| {
         members += 1;
-        let display = format!("{}/{}", input.display, member.name);
-        let sheets = member
-            .bytes
-            .and_then(|bytes| read::read_walked_bytes(&bytes, limits));
-        match sheets {
-            Ok(sheets) => {
-                let (p, d) = extract_sheets_within(&display, &sheets, limits);
+        let display = format!("{}/{}", archive, member.name);
+        match member.bytes {
+            Ok(bytes) => {
+                let (p, d) = extract_found(&display, &bytes, limits);
                 projects.extend(p);
                 diagnostics.extend(d);
-            }
-            Err(e @ read::ReadError::OwnOutput(_)) => {
-                diagnostics.push(Diagnostic::file(Rule::OwnOutput, &display, e.to_string()));
             }
             Err(e) => diagnostics.push(unreadable(&display, e.to_string())),
         }
     });
     let nested = match nested {
         Ok(n) => n,
-        Err(e) => return (Vec::new(), vec![unreadable(&input.display, e.to_string())]),
+        Err(e) => return (Vec::new(), vec![unreadable(archive, e.to_string())]),
     };
     for name in &nested {
         diagnostics.push(unreadable(
-            &format!("{}/{name}", input.display),
+            &format!("{archive}/{name}"),
             "压缩包中的压缩包未打开，请解压后提交其中的工作簿".to_string(),
         ));
     }
     if members == 0 && nested.is_empty() {
         diagnostics.push(Diagnostic::file(
             Rule::NoTable,
-            &input.display,
+            archive,
             "压缩包中没有电子表格文件",
         ));
     }

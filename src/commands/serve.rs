@@ -22,11 +22,13 @@ pub fn run(args: &ServeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     }
     crate::serve::run(&options, |url| {
         note!("jixiao 网页已启动：{url}");
-        note!("在浏览器中打开上面的地址；按 Ctrl-C 或点页面上的“退出”结束（上传的文件随之删除）。");
+        note!(
+            "在浏览器中打开上面的地址；按 Ctrl-C 或点页面上的“退出”结束（读取的内容随之清除；文件不会写到磁盘上）。"
+        );
         if options.open && webbrowser::open(url).is_err() {
             note!("无法自动打开浏览器，请手动打开上面的地址。");
         }
     })?;
-    note!("jixiao 网页已退出，临时文件已删除。");
+    note!("jixiao 网页已退出，读取的内容已清除。");
     Ok(EXIT_OK)
 }

@@ -1,13 +1,13 @@
 //! `jixiao serve`: a page on the local machine for people who do not use a terminal.
 //!
-//! A thin layer over the library: uploads are read by [`crate::extract_input`], merged by
+//! A thin layer over the library: uploads are read by [`crate::extract_found`], merged by
 //! [`crate::batch::merge`] and written by [`crate::write`], as on the command line, so a
 //! workbook downloaded from the page is byte for byte the one the command writes.
 //!
 //! Bound to the loopback address with a random port and a random per-launch token that
 //! every request must carry; a request whose `Host` is not the address the server was
-//! started on is refused (no DNS rebinding). Uploads live in a temporary folder that is
-//! removed when the server stops; the server never opens a path the browser names.
+//! started on is refused (no DNS rebinding). Uploads are read from memory as they arrive
+//! and never written to disk; the server never opens a path the browser names.
 
 mod session;
 mod view;
@@ -43,6 +43,8 @@ pub(crate) struct App {
     hosts: Option<Vec<String>>,
     pub(crate) sessions: Sessions,
     pub(crate) limits: Limits,
+    /// Uploads being read at once: as many as the machine has cores.
+    pub(crate) readers: Arc<tokio::sync::Semaphore>,
     quit: tokio::sync::Notify,
 }
 
@@ -57,7 +59,7 @@ fn random_hex(bytes: usize) -> std::io::Result<String> {
 /// page's address (with its token) once the server listens.
 ///
 /// # Errors
-/// When the address cannot be bound or the temporary folder cannot be made.
+/// When the address cannot be bound.
 pub fn run(options: &Options, started: impl FnOnce(&str)) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -92,7 +94,10 @@ async fn serve(options: &Options, started: impl FnOnce(&str)) -> anyhow::Result<
     let app = Arc::new(App {
         token: token.clone(),
         hosts,
-        sessions: Sessions::new().context("无法创建临时目录")?,
+        sessions: Sessions::new(),
+        readers: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, usize::from),
+        )),
         limits: options.limits,
         quit: tokio::sync::Notify::new(),
     });
@@ -113,7 +118,7 @@ async fn serve(options: &Options, started: impl FnOnce(&str)) -> anyhow::Result<
             }
         })
         .await?;
-    // The sessions (and their temporary folder) go with `app`.
+    // The sessions (and what their uploads gave) go with `app`.
     drop(app);
     Ok(())
 }

@@ -13,10 +13,8 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
-use tokio::io::AsyncWriteExt;
 
 use super::{App, refuse};
-use crate::Input;
 use crate::batch::Merged;
 use crate::model::{Diagnostic, Extraction, Project};
 use crate::rule::Rule;
@@ -26,10 +24,9 @@ use crate::write::Layout;
 /// Batches kept at once; the oldest goes (with its files) when another tab opens past it.
 const MAX_SESSIONS: usize = 64;
 
-/// Every tab's batch, each in its own folder under one temporary folder that is removed
-/// when the server stops.
+/// Every tab's batch. Uploads are read from memory as they arrive and only what they
+/// gave is kept: no file is written anywhere.
 pub struct Sessions {
-    root: tempfile::TempDir,
     open: Mutex<Vec<(String, Arc<Mutex<Session>>)>>,
 }
 
@@ -45,37 +42,29 @@ pub struct Upload {
 
 #[derive(Debug, Default)]
 struct Session {
-    dir: PathBuf,
     uploads: Vec<Upload>,
-    stored: usize,
+}
+
+impl Default for Sessions {
+    fn default() -> Sessions {
+        Sessions::new()
+    }
 }
 
 impl Sessions {
-    /// # Errors
-    /// When the temporary folder cannot be made.
-    pub fn new() -> std::io::Result<Sessions> {
-        Ok(Sessions {
-            root: tempfile::Builder::new().prefix("jixiao-serve-").tempdir()?,
+    pub fn new() -> Sessions {
+        Sessions {
             open: Mutex::new(Vec::new()),
-        })
+        }
     }
 
     fn create(&self) -> std::io::Result<String> {
         let id = super::random_hex(12)?;
-        let dir = self.root.path().join(&id);
-        std::fs::create_dir(&dir)?;
         let mut open = lock(&self.open);
         if open.len() >= MAX_SESSIONS {
-            let (_, old) = open.remove(0);
-            let _ = std::fs::remove_dir_all(&lock(&old).dir);
+            open.remove(0);
         }
-        open.push((
-            id.clone(),
-            Arc::new(Mutex::new(Session {
-                dir,
-                ..Session::default()
-            })),
-        ));
+        open.push((id.clone(), Arc::new(Mutex::new(Session::default()))));
         Ok(id)
     }
 
@@ -146,7 +135,7 @@ pub(super) async fn create(State(app): State<Arc<App>>) -> Response {
         Ok(id) => json_response(&json!({ "id": id })),
         Err(e) => refuse(
             StatusCode::INTERNAL_SERVER_ERROR,
-            &format!("无法创建临时目录：{e}"),
+            &format!("无法创建会话：{e}"),
         ),
     }
 }
@@ -181,7 +170,9 @@ pub(super) async fn upload(
     let Some(session) = app.sessions.get(&id) else {
         return no_session();
     };
-    let mut answers = Vec::new();
+    // Each file is read on a blocking thread while the next one arrives; the readers
+    // in flight are bounded, and so the bytes held.
+    let mut reading = Vec::new();
     let mut name = None;
     let mut modified = None;
     loop {
@@ -207,40 +198,58 @@ pub(super) async fn upload(
                         .or(field.file_name())
                         .unwrap_or_default(),
                 );
-                match receive(&app, &session, display, modified.take(), field).await {
-                    Ok(answer) => answers.push(answer),
+                let limits = app.limits;
+                let received = match receive(field, limits.max_file_bytes).await {
+                    Ok(received) => received,
                     Err(e) => return refuse(StatusCode::BAD_REQUEST, &format!("上传中断：{e}")),
-                }
+                };
+                let Ok(permit) = app.readers.clone().acquire_owned().await else {
+                    return internal();
+                };
+                let (session, modified) = (session.clone(), modified.take());
+                reading.push(tokio::task::spawn_blocking(move || {
+                    let _permit = permit;
+                    keep(&session, read(display, modified, received, &limits))
+                }));
             }
             _ => {}
+        }
+    }
+    let mut answers = Vec::with_capacity(reading.len());
+    for r in reading {
+        match r.await {
+            Ok(answer) => answers.push(answer),
+            Err(_) => return internal(),
         }
     }
     json_response(&Value::Array(answers))
 }
 
-/// Stores, reads and keeps one uploaded file; answers with what it gave.
+/// An uploaded file's bytes, at most `max + 1` of them, and its whole size (what is
+/// past the limit is counted, not kept).
 async fn receive(
-    app: &App,
-    session: &Mutex<Session>,
+    mut field: axum::extract::multipart::Field<'_>,
+    max: u64,
+) -> anyhow::Result<(Vec<u8>, u64)> {
+    let mut bytes = Vec::new();
+    let mut size: u64 = 0;
+    while let Some(data) = field.chunk().await? {
+        let keep = (max + 1).saturating_sub(size).min(data.len() as u64) as usize;
+        bytes.extend_from_slice(&data[..keep]);
+        size += data.len() as u64;
+    }
+    Ok((bytes, size))
+}
+
+/// Reads one uploaded file as the command line reads a file found in a folder.
+fn read(
     display: String,
     modified: Option<SystemTime>,
-    field: axum::extract::multipart::Field<'_>,
-) -> anyhow::Result<Value> {
-    let path = {
-        let mut s = lock(session);
-        s.stored += 1;
-        s.dir.join(format!("{:06}.upload", s.stored))
-    };
-    let limits = app.limits;
-    let size = match store(field, &path, limits.max_file_bytes).await {
-        Ok(size) => size,
-        Err(e) => {
-            let _ = tokio::fs::remove_file(&path).await;
-            return Err(e);
-        }
-    };
+    (bytes, size): (Vec<u8>, u64),
+    limits: &crate::read::Limits,
+) -> Upload {
     let (projects, diagnostics) = if size > limits.max_file_bytes {
-        let e = crate::read::too_large_file(size, &limits);
+        let e = crate::read::too_large_file(size, limits);
         (
             Vec::new(),
             vec![Diagnostic::file(
@@ -250,67 +259,35 @@ async fn receive(
             )],
         )
     } else {
-        let input = Input {
-            path: path.clone(),
-            display: display.clone(),
-            walked: true,
-        };
-        match tokio::task::spawn_blocking(move || crate::extract_input(&input, &limits)).await {
-            Ok(read) => read,
-            Err(_) => (
-                Vec::new(),
-                vec![Diagnostic::file(
-                    Rule::UnreadableFile,
-                    &display,
-                    "读取时出现内部错误（这是 jixiao 的缺陷，请将文件报告给开发者）",
-                )],
-            ),
-        }
+        crate::extract_found(&display, &bytes, limits)
     };
-    // The bytes are read; the projects are all that is needed from here on.
-    let _ = tokio::fs::remove_file(&path).await;
-    let refused = diagnostics
-        .iter()
-        .find(|d| is_refusal(d))
-        .map(|d| d.message.clone());
-    let answer = json!({
-        "name": display,
-        "projects": projects.len(),
-        "refused": refused,
-    });
-    let upload = Upload {
+    Upload {
         display,
         modified,
         projects,
         diagnostics,
-    };
+    }
+}
+
+/// Keeps an upload in its batch; answers with what it gave.
+fn keep(session: &Mutex<Session>, upload: Upload) -> Value {
+    let refused = upload
+        .diagnostics
+        .iter()
+        .find(|d| is_refusal(d))
+        .map(|d| d.message.clone());
+    let answer = json!({
+        "name": upload.display,
+        "projects": upload.projects.len(),
+        "refused": refused,
+    });
     let mut s = lock(session);
     // The same file dropped again replaces the first.
     match s.uploads.iter_mut().find(|u| u.display == upload.display) {
         Some(old) => *old = upload,
         None => s.uploads.push(upload),
     }
-    Ok(answer)
-}
-
-/// Writes the field to `path`, at most `max + 1` bytes of it; returns its whole size
-/// (what is past the limit is counted, not kept).
-async fn store(
-    mut field: axum::extract::multipart::Field<'_>,
-    path: &std::path::Path,
-    max: u64,
-) -> anyhow::Result<u64> {
-    let mut file = tokio::fs::File::create(path).await?;
-    let mut size: u64 = 0;
-    while let Some(data) = field.chunk().await? {
-        let keep = (max + 1).saturating_sub(size).min(data.len() as u64) as usize;
-        if keep > 0 {
-            file.write_all(&data[..keep]).await?;
-        }
-        size += data.len() as u64;
-    }
-    file.flush().await?;
-    Ok(size)
+    answer
 }
 
 /// A finding that means the file gave nothing: it could not be read, held no table, or

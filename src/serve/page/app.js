@@ -159,7 +159,11 @@ function drawProjects() {
   const scored = summary.departments.some((d) => d.projects.some((p) => p.score));
   const head = $("projects").querySelector("thead tr");
   head.querySelector(".score-head")?.remove();
+  $("projects").querySelector("col.score")?.remove();
   if (scored) {
+    const col = document.createElement("col");
+    col.className = "score";
+    $("projects").querySelector("colgroup").appendChild(col);
     const th = document.createElement("th");
     th.className = "score-head";
     th.textContent = "自评总分（等级）";
