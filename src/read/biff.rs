@@ -193,17 +193,7 @@ pub(super) fn cell_text(biff: &[u8]) -> u64 {
 /// Sheets are walked from the positions the workbook's BOUNDSHEET records give, as
 /// calamine walks them, not by reading the stream straight through.
 pub(super) fn extent(biff: &[u8]) -> (u64, u64) {
-    let records = |from: usize| {
-        let mut at = from;
-        std::iter::from_fn(move || {
-            let head = biff.get(at..at + 4)?;
-            let typ = u16::from_le_bytes([head[0], head[1]]);
-            let len = usize::from(u16::from_le_bytes([head[2], head[3]]));
-            let data = &biff[(at + 4).min(biff.len())..(at + 4 + len).min(biff.len())];
-            at += 4 + len;
-            Some((typ, data))
-        })
-    };
+    let records = |from: usize| records(biff, from);
     let u16_at = |d: &[u8], i: usize| {
         d.get(i..i + 2)
             .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
@@ -213,8 +203,8 @@ pub(super) fn extent(biff: &[u8]) -> (u64, u64) {
             .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
     };
     let sheets: Vec<usize> = records(0)
-        .take_while(|(typ, _)| *typ != 0x000A)
-        .filter(|(typ, _)| *typ == 0x0085)
+        .take_while(|(typ, _)| *typ != EOF)
+        .filter(|(typ, _)| *typ == BOUNDSHEET)
         .filter_map(|(_, d)| u32_at(d, 0).map(|p| p as usize))
         .collect();
     let (mut declared, mut spanned) = (0u64, 0u64);
@@ -226,19 +216,19 @@ pub(super) fn extent(biff: &[u8]) -> (u64, u64) {
         for (typ, d) in records(start) {
             if depth > 0 {
                 match typ {
-                    0x0809 => depth += 1,
-                    0x000A => depth -= 1,
+                    BOF => depth += 1,
+                    EOF => depth -= 1,
                     _ => {}
                 }
                 continue;
             }
             match typ {
-                0x0809 if seen_bof => {
+                BOF if seen_bof => {
                     depth += 1;
                     continue;
                 }
-                0x0809 => seen_bof = true,
-                0x000A => break,
+                BOF => seen_bof = true,
+                EOF => break,
                 _ => {}
             }
             let cells = match typ {
@@ -265,8 +255,8 @@ pub(super) fn extent(biff: &[u8]) -> (u64, u64) {
                     }
                     None
                 }
-                // NUMBER, LABEL, LABELSST, RK, BOOLERR, FORMULA: row, column.
-                0x0203 | 0x0204 | 0x00FD | 0x027E | 0x0205 | 0x0006 => {
+                // NUMBER, LABEL, LABELSST, RK, BOOLERR, FORMULA, RSTRING: row, column.
+                0x0203 | LABEL | LABELSST | 0x027E | 0x0205 | 0x0006 | RSTRING => {
                     u16_at(d, 0).zip(u16_at(d, 2)).map(|(r, c)| (r, c, c))
                 }
                 // MULRK: row, first column, …, last column.

@@ -469,7 +469,21 @@ fn a_far_cell_in_a_legacy_workbook_is_refused_unread() {
     );
     refused(
         "远处.xls",
-        &samples::xls(&[far]),
+        &samples::xls(std::slice::from_ref(&far)),
+        &["--max-cells", "1000000"],
+        "单元格分布范围达 16315251 格",
+    );
+    // The same far cell as a rich-text string (RSTRING), as Excel writes a cell with
+    // runs of formatting.
+    let mut rich = samples::xls(&[far]);
+    let label = [0x04u8, 0x02];
+    let at = (0..rich.len() - 8)
+        .find(|&i| rich[i..i + 2] == label && rich[i + 4..i + 8] == [0xE8, 0xFD, 0xFA, 0x00])
+        .expect("the far cell's LABEL record");
+    rich[at..at + 2].copy_from_slice(&[0xD6, 0x00]);
+    refused(
+        "远处富文本.xls",
+        &rich,
         &["--max-cells", "1000000"],
         "单元格分布范围达 16315251 格",
     );
