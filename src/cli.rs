@@ -137,6 +137,10 @@ pub struct MergeArgs {
     #[arg(long, value_name = "FILE")]
     pub expect: Option<PathBuf>,
 
+    /// 预算表（.csv 或工作簿：主管部门、项目名称、金额，单位万元或元）：与每张表的年度资金总额对比，汇总中加“预算对比”表。
+    #[arg(long, value_name = "FILE")]
+    pub budget: Option<PathBuf>,
+
     #[command(flatten)]
     pub layout: LayoutArgs,
 }
@@ -203,6 +207,10 @@ pub struct CheckArgs {
     /// 应报送部门名单（.csv 或工作簿，第一列每行一个主管部门）：最后列出未报送的部门。
     #[arg(long, value_name = "FILE")]
     pub expect: Option<PathBuf>,
+
+    /// 预算表（.csv 或工作簿：主管部门、项目名称、金额，单位万元或元）：检查每张表的年度资金总额与预算是否相符，列出没有表的预算项目。
+    #[arg(long, value_name = "FILE")]
+    pub budget: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -25,6 +25,7 @@ macro_rules! note {
 
 pub mod aggregate;
 pub mod batch;
+pub mod budget;
 pub mod cli;
 pub mod commands;
 pub mod framework;

@@ -56,6 +56,12 @@ pub enum Rule {
     ExecutionRate,
     /// 定性指标的得分不在其完成档次对应的分值区间内
     QualitativeBand,
+    /// 年度资金总额与预算表中该项目的金额不符
+    BudgetMismatch,
+    /// 预算表中的项目没有报送绩效目标表
+    BudgetMissing,
+    /// 绩效目标表的项目不在预算表中
+    BudgetUnlisted,
 }
 
 impl Rule {
@@ -83,6 +89,9 @@ impl Rule {
         Rule::ActualMissing,
         Rule::ExecutionRate,
         Rule::QualitativeBand,
+        Rule::BudgetMismatch,
+        Rule::BudgetMissing,
+        Rule::BudgetUnlisted,
     ];
 
     /// The stable id (`funds-sum`).
@@ -110,6 +119,9 @@ impl Rule {
             Rule::ActualMissing => "actual-missing",
             Rule::ExecutionRate => "execution-rate",
             Rule::QualitativeBand => "qualitative-band",
+            Rule::BudgetMismatch => "budget-mismatch",
+            Rule::BudgetMissing => "budget-missing",
+            Rule::BudgetUnlisted => "budget-unlisted",
         }
     }
 
@@ -138,6 +150,8 @@ impl Rule {
             | Rule::ActualMissing
             | Rule::QualitativeBand => Severity::Error,
             Rule::ExecutionRate => Severity::Warning,
+            Rule::BudgetMismatch | Rule::BudgetMissing => Severity::Error,
+            Rule::BudgetUnlisted => Severity::Warning,
         }
     }
 
@@ -166,6 +180,9 @@ impl Rule {
             Rule::ActualMissing => "自评表中指标没有填写实际完成值",
             Rule::ExecutionRate => "预算执行率低于要求（默认 90%）",
             Rule::QualitativeBand => "定性指标的得分不在其完成档次对应的分值区间内",
+            Rule::BudgetMismatch => "年度资金总额与预算表中该项目的金额不符",
+            Rule::BudgetMissing => "预算表中的项目没有报送绩效目标表",
+            Rule::BudgetUnlisted => "绩效目标表的项目不在预算表中",
         }
     }
 }

@@ -126,7 +126,7 @@ pub fn submissions(
                         .iter()
                         .filter(|n| !expected_keys.contains(&key(n)))
                         .map(|n| (similarity(k, &key(n)), *n))
-                        .filter(|(s, _)| *s >= 0.75)
+                        .filter(|(s, _)| *s >= NEAR)
                         .max_by(|a, b| a.0.total_cmp(&b.0))
                         .map(|(_, n)| n.to_string())
                 })
@@ -149,8 +149,12 @@ pub fn found_in(projects: &[Project]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// How alike two names must be (see [`similarity`]) to be pointed out as likely the
+/// same: 中共黔南州直属机关工委 for …工作委员会 is, 黔南州教育局 for …财政局 is not.
+pub(crate) const NEAR: f64 = 0.75;
+
 /// A name as it is matched: folded as labels are, without spaces.
-fn key(name: &str) -> String {
+pub(crate) fn key(name: &str) -> String {
     crate::text::fold(name)
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -158,7 +162,7 @@ fn key(name: &str) -> String {
 }
 
 /// 1 − edit distance / the longer length, over characters.
-fn similarity(a: &str, b: &str) -> f64 {
+pub(crate) fn similarity(a: &str, b: &str) -> f64 {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let longest = a.len().max(b.len());

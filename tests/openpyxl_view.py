@@ -1,6 +1,6 @@
 """Reads a workbook with openpyxl, an independent reader, and prints what it sees as
 JSON: sheet names, merged ranges, every cell's value (cached values for formulas) and
-every formula. The integration tests compare this with what jixiao meant to write."""
+every formula, solid fills and struck-through cells. The integration tests compare this with what jixiao meant to write."""
 
 import json
 import sys
@@ -10,7 +10,8 @@ import openpyxl
 path = sys.argv[1]
 values = openpyxl.load_workbook(path, data_only=True)
 formulas = openpyxl.load_workbook(path, data_only=False)
-out = {"sheets": values.sheetnames, "merged": {}, "cells": {}, "formulas": {}, "heights": {}, "filters": {}}
+out = {"sheets": values.sheetnames, "merged": {}, "cells": {}, "formulas": {}, "heights": {}, "filters": {},
+       "fills": {}, "struck": {}}
 for ws in values.worksheets:
     out["filters"][ws.title] = ws.auto_filter.ref
     out["merged"][ws.title] = sorted(str(r) for r in ws.merged_cells.ranges)
@@ -20,6 +21,15 @@ for ws in values.worksheets:
     out["cells"][ws.title] = {
         c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None
     }
+    out["fills"][ws.title] = {
+        c.coordinate: c.fill.fgColor.rgb[-6:]
+        for row in ws.iter_rows()
+        for c in row
+        if c.fill is not None and c.fill.fill_type == "solid" and isinstance(c.fill.fgColor.rgb, str)
+    }
+    out["struck"][ws.title] = sorted(
+        c.coordinate for row in ws.iter_rows() for c in row if c.font is not None and c.font.strike
+    )
 for ws in formulas.worksheets:
     out["formulas"][ws.title] = {
         c.coordinate: c.value

@@ -41,6 +41,12 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         .as_deref()
         .map(crate::season::read_expected)
         .transpose()?;
+    let budget = args
+        .budget
+        .as_deref()
+        .map(|path| crate::budget::read_list(path, limits))
+        .transpose()?;
+    let mut tables = Vec::new();
     let mut found: Vec<(String, String)> = Vec::new();
     // The rules run in the workers, file by file; only the findings are kept.
     let bar = progress_bar(walked.files.len());
@@ -71,10 +77,19 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
                         .filter_map(|k| Some((k.department.clone()?, k.source.file.clone()))),
                 );
             }
+            if budget.is_some() {
+                tables.extend(checked.keys.iter().cloned());
+            }
             diagnostics.extend(checker.finish(checked));
         },
     );
     bar.finish_and_clear();
+    let reconciliation = budget
+        .as_ref()
+        .map(|list| crate::budget::reconcile(list, &tables, &config));
+    if let Some(r) = &reconciliation {
+        diagnostics.extend(r.diagnostics.iter().cloned());
+    }
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
     let summary = Summary {
         files: walked.files.len(),
@@ -115,6 +130,11 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
                     summary.warnings
                 )
             )?;
+            if let Some(r) = &reconciliation {
+                for line in crate::budget::summary_lines(r) {
+                    writeln!(w, "{line}")?;
+                }
+            }
             if let Some(expected) = &expected {
                 let subs = crate::season::submissions(expected, &found, &diagnostics);
                 for line in crate::season::summary_lines(&subs) {

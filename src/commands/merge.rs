@@ -20,7 +20,9 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         note!("{line}");
     }
     super::require_extension(&args.output, &["xlsx"])?;
-    let output = Output::new(Some(&args.output), args.force, &walked.paths())?;
+    let mut inputs = walked.paths();
+    inputs.extend(args.budget.iter().cloned());
+    let output = Output::new(Some(&args.output), args.force, &inputs)?;
     let (template, parts) = layout_parts(&args.layout)?;
     let config = super::rule_config(args.config.as_deref(), &args.deny, &args.allow)?;
     // When a file was last changed: of two versions of a project, the newer counts.
@@ -34,8 +36,25 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         .as_deref()
         .map(crate::season::read_expected)
         .transpose()?;
+    let budget = args
+        .budget
+        .as_deref()
+        .map(|path| crate::budget::read_list(path, limits))
+        .transpose()?;
     let (files, extraction) = read_inputs(walked, limits);
-    let merged = crate::batch::merge(extraction, &config, |file| modified.get(file).copied());
+    let mut merged = crate::batch::merge(extraction, &config, |file| modified.get(file).copied());
+    // The budget is compared with the versions that count.
+    let reconciliation = budget.as_ref().map(|list| {
+        let keys: Vec<_> = merged
+            .projects
+            .iter()
+            .map(crate::validate::ProjectKey::of)
+            .collect();
+        crate::budget::reconcile(list, &keys, &config)
+    });
+    if let Some(r) = &reconciliation {
+        merged.diagnostics.extend(r.diagnostics.iter().cloned());
+    }
     let crate::batch::Merged {
         projects,
         superseded,
@@ -69,6 +88,7 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         superseded,
         diagnostics,
         submissions.as_deref(),
+        reconciliation.as_ref(),
         &layout,
     )
     .context("生成汇总工作簿失败")?;
@@ -92,6 +112,11 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         crate::value::money(total.total),
         args.output.display()
     );
+    if let Some(r) = &reconciliation {
+        for line in crate::budget::summary_lines(r) {
+            note!("{line}");
+        }
+    }
     if let Some(subs) = &submissions {
         for line in crate::season::summary_lines(subs) {
             note!("{line}");

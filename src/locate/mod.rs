@@ -26,7 +26,7 @@ use crate::read::{CellValue, Grid, Sheet};
 use crate::text::{a1, a1_range, clean};
 use crate::value::{decimal_from_f64, money};
 
-pub use labels::{Class, Column, Field, Fund, FundColumn, Unit};
+pub use labels::{Class, Column, Field, Fund, FundColumn, Unit, amount, split_code};
 
 /// Every table found on one sheet, and the findings made on the way.
 pub fn locate(file: &str, sheet: &Sheet) -> (Vec<Project>, Vec<Diagnostic>) {

@@ -546,7 +546,14 @@ fn make(s: &Session, what: &str) -> anyhow::Result<Made> {
                 ));
             }
             let bytes = with_layout(|l| {
-                crate::write::merged_workbook(&m.projects, &m.superseded, &m.diagnostics, None, l)
+                crate::write::merged_workbook(
+                    &m.projects,
+                    &m.superseded,
+                    &m.diagnostics,
+                    None,
+                    None,
+                    l,
+                )
             })?;
             file(bytes, XLSX, "汇总.xlsx", "merged.xlsx")
         }

@@ -15,6 +15,9 @@ pub struct ProjectKey {
     pub source: Source,
     /// The cell of the 二级项目名称.
     pub cell: Option<String>,
+    /// 年度资金总额 and its cell, for `--budget`.
+    pub total: Option<rust_decimal::Decimal>,
+    pub total_cell: Option<String>,
 }
 
 impl ProjectKey {
@@ -24,6 +27,8 @@ impl ProjectKey {
             name: p.level2_project.clone(),
             source: p.source.clone(),
             cell: p.cells.get("level2_project").cloned(),
+            total: p.funds.total,
+            total_cell: p.cells.get("funds.total").cloned(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Model → workbooks with rust_xlsxwriter: the official layout (附表7), the roll-up,
 //! the blank form; sheet and file names that every program and file system accepts.
 
+pub mod budget;
 pub mod form;
 pub mod official;
 pub mod rollup;
@@ -41,7 +42,8 @@ fn output_workbook(kind: Option<&str>) -> Workbook {
 /// The consolidated workbook: 汇总, one sheet per 主管部门 with its projects in the
 /// official layout (a page break between them), and 问题清单. `superseded` (versions of
 /// a project a newer one replaced) are listed on 汇总, greyed and not summed; with the
-/// expected departments, a 报送情况 sheet says who has submitted.
+/// expected departments, a 报送情况 sheet says who has submitted; with the budget, a
+/// 预算对比 sheet sets each project's budget beside its table.
 ///
 /// # Errors
 /// When rust_xlsxwriter refuses a cell or a sheet.
@@ -50,6 +52,7 @@ pub fn merged_workbook(
     superseded: &[(Project, crate::model::Source)],
     diagnostics: &[Diagnostic],
     submissions: Option<&[crate::season::Submission]>,
+    budget: Option<&crate::budget::Reconciliation>,
     l: &Layout<'_>,
 ) -> Result<Vec<u8>, XlsxError> {
     if projects.iter().any(needs_fit) || superseded.iter().any(|(p, _)| needs_fit(p)) {
@@ -58,7 +61,7 @@ pub fn merged_workbook(
             .iter()
             .map(|(p, s)| (fit_project(p), s.clone()))
             .collect();
-        return merged_workbook(&projects, &superseded, diagnostics, submissions, l);
+        return merged_workbook(&projects, &superseded, diagnostics, submissions, budget, l);
     }
     let mut wb = output_workbook(Some("merge"));
     let mut names = SheetNames::default();
@@ -71,6 +74,10 @@ pub fn merged_workbook(
     if let Some(subs) = submissions {
         let ws = wb.add_worksheet().set_name(names.unique("报送情况"))?;
         rollup::write_submissions(ws, l.template, subs)?;
+    }
+    if let Some(r) = budget {
+        let ws = wb.add_worksheet().set_name(names.unique("预算对比"))?;
+        budget::write_budget(ws, l.template, r)?;
     }
     for (dept, group) in aggregate::group_by(projects, aggregate::department_of) {
         let ws = wb.add_worksheet().set_name(names.unique(&dept))?;
@@ -388,7 +395,7 @@ mod limits {
         let template = crate::template::Template::default();
         let parts = crate::template::TitleParts::default();
         let l = Layout::new(&template, &parts);
-        let merged = merged_workbook(std::slice::from_ref(&p), &[], &[], None, &l);
+        let merged = merged_workbook(std::slice::from_ref(&p), &[], &[], None, None, &l);
         assert!(merged.is_ok(), "{merged:?}");
         assert!(project_workbook(&p, &l).is_ok());
     }

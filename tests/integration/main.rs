@@ -1,6 +1,7 @@
 //! Integration tests: the real binary on copies of samples/, and the library on the
 //! samples written afresh.
 
+mod budget;
 mod check;
 mod extract;
 mod grid;
