@@ -83,6 +83,8 @@ pub enum Command {
     Template(TemplateArgs),
     /// 评分：按财预〔2020〕10号的规则为填好的自评表计算得分和总分，与所填得分核对。
     Score(ScoreArgs),
+    /// 对比：两批报表（上年与本年，或第一次与第二次报送）之间新增、删除、更名和变更的项目与指标。
+    Diff(DiffArgs),
     /// 网页：在本机打开一个网页，拖入工作簿即可汇总、检查、下载（不用命令行）。
     Serve(ServeArgs),
 }
@@ -289,4 +291,27 @@ pub struct ScoreArgs {
 pub enum ReverseRule {
     Ratio,
     Linear,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// 原来的报表：工作簿或目录（如上年的，或第一次报送的）。
+    #[arg(value_name = "OLD", display_order = 0)]
+    pub old: PathBuf,
+
+    /// 现在的报表：工作簿或目录（如本年的，或第二次报送的）。
+    #[arg(value_name = "NEW", display_order = 1)]
+    pub new: PathBuf,
+
+    /// 输出格式：text 每处变更一行；json 每处变更的原值、新值和单元格。
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+
+    /// 把变更写成工作簿（.xlsx：新增绿色，删除红色加删除线，变更黄色并写明原值 → 新值）。
+    #[arg(short, long, value_name = "OUT.xlsx")]
+    pub output: Option<PathBuf>,
+
+    /// 覆盖已存在的输出文件。
+    #[arg(long)]
+    pub force: bool,
 }

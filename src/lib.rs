@@ -28,6 +28,7 @@ pub mod batch;
 pub mod budget;
 pub mod cli;
 pub mod commands;
+pub mod diff;
 pub mod framework;
 pub mod help;
 pub mod locate;

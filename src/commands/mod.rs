@@ -1,6 +1,7 @@
 //! One module per subcommand; each returns the process's exit status.
 
 pub mod check;
+pub mod diff;
 pub mod extract;
 pub mod merge;
 pub(crate) mod output;
@@ -30,6 +31,7 @@ pub fn run(cli: crate::cli::Cli) -> anyhow::Result<i32> {
         crate::cli::Command::Split(args) => split::run(&args, &limits),
         crate::cli::Command::Template(args) => template::run(&args),
         crate::cli::Command::Score(args) => score::run(&args, &limits),
+        crate::cli::Command::Diff(args) => diff::run(&args, &limits),
         crate::cli::Command::Serve(args) => serve::run(&args, &limits),
     }
 }

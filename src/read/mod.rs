@@ -238,6 +238,7 @@ fn own_output(zip: &mut Zip<'_>) -> Option<&'static str> {
     let kind = match value {
         "merge" => "汇总",
         "split" => "拆分",
+        "diff" => "变更对比",
         _ => return None,
     };
     let core = part("docProps/core.xml")?;

@@ -2,6 +2,7 @@
 //! the blank form; sheet and file names that every program and file system accepts.
 
 pub mod budget;
+pub mod diff;
 pub mod form;
 pub mod official;
 pub mod rollup;

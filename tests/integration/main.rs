@@ -3,6 +3,7 @@
 
 mod budget;
 mod check;
+mod diff;
 mod extract;
 mod grid;
 mod hostile;

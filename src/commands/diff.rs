@@ -1,0 +1,156 @@
+//! `jixiao diff OLD NEW`: what changed between two batches, one change a line, as JSON,
+//! or as a workbook with the changes coloured.
+
+use anyhow::Context;
+use serde::Serialize;
+
+use crate::cli::{CheckFormat, DiffArgs};
+use crate::commands::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, Output, read_inputs};
+use crate::diff::{Change, Diff, ProjectRow, Summary};
+use crate::model::{Project, Severity};
+use crate::report;
+use crate::rule::Rule;
+
+#[derive(Serialize)]
+struct Side<'a> {
+    path: &'a str,
+    files: usize,
+    projects: usize,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    old: Side<'a>,
+    new: Side<'a>,
+    changes: &'a [Change],
+    projects: &'a [ProjectRow],
+    summary: &'a Summary,
+}
+
+/// One side once read: its projects (each once), how many files, and whether a file
+/// could not be read.
+struct Read {
+    projects: Vec<Project>,
+    files: usize,
+    trouble: bool,
+}
+
+/// Reads one side; its refused files and the tables that lack a name are said on
+/// stderr, and of two versions of a project the newer is compared, as `merge` counts it.
+fn read_side(walked: crate::Walked, limits: &crate::read::Limits) -> Read {
+    let modified: std::collections::HashMap<String, std::time::SystemTime> = walked
+        .files
+        .iter()
+        .filter_map(|f| Some((f.display.clone(), f.path.metadata().ok()?.modified().ok()?)))
+        .collect();
+    let (files, extraction) = read_inputs(walked, limits);
+    let mut trouble = false;
+    for d in &extraction.diagnostics {
+        if d.severity == Severity::Error {
+            note!("{}", report::concise(d));
+            trouble |= matches!(d.rule, Rule::UnreadableFile | Rule::NoTable);
+        }
+    }
+    let resolved = crate::aggregate::resolve_versions(extraction.projects, |p| {
+        (modified.get(&p.source.file).copied(), p.source.file.clone())
+    });
+    for (p, winner) in &resolved.superseded {
+        note!(
+            "{}:{}: 项目“{}”另有较新的版本，按 {}:{} 比较",
+            report::escape_controls(&p.source.file),
+            report::escape_controls(&p.source.sheet),
+            p.level2_project.as_deref().unwrap_or_default(),
+            winner.file,
+            winner.sheet
+        );
+    }
+    Read {
+        projects: resolved.kept,
+        files,
+        trouble,
+    }
+}
+
+/// Runs `diff`: exit status 0 when nothing changed, 1 when something did (as `diff`
+/// does), 2 when a file could not be read (the comparison of the rest is still shown).
+///
+/// # Errors
+/// When the output cannot be written (exit status 2).
+pub fn run(args: &DiffArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
+    let old_walk = crate::inputs(std::slice::from_ref(&args.old));
+    let new_walk = crate::inputs(std::slice::from_ref(&args.new));
+    for line in old_walk.notes().into_iter().chain(new_walk.notes()) {
+        note!("{line}");
+    }
+    let output = match &args.output {
+        Some(path) => {
+            super::require_extension(path, &["xlsx"])?;
+            let mut inputs = old_walk.paths();
+            inputs.extend(new_walk.paths());
+            Some(Output::new(Some(path), args.force, &inputs)?)
+        }
+        None => None,
+    };
+    let old = read_side(old_walk, limits);
+    let new = read_side(new_walk, limits);
+    let d = crate::diff::diff(&old.projects, &new.projects);
+    let (old_name, new_name) = (
+        args.old.display().to_string(),
+        args.new.display().to_string(),
+    );
+    match (&output, &args.output) {
+        (Some(output), Some(path)) => {
+            let template = crate::template::Template::default();
+            let bytes = crate::write::diff::diff_workbook(&d, &old_name, &new_name, &template)
+                .context("生成变更工作簿失败")?;
+            output.write(|w| w.write_all(&bytes))?;
+            note!("{}：{}", d.summary.line(), path.display());
+        }
+        _ => Output::Stdout.write(|w| match args.format {
+            CheckFormat::Text => {
+                for c in &d.changes {
+                    writeln!(w, "{}", c.line())?;
+                }
+                writeln!(w, "{}", d.summary.line())
+            }
+            CheckFormat::Json => {
+                serde_json::to_writer_pretty(
+                    &mut *w,
+                    &report_of(&d, &old_name, &old, &new_name, &new),
+                )?;
+                writeln!(w)
+            }
+        })?,
+    }
+    Ok(if old.trouble || new.trouble {
+        EXIT_FAILURE
+    } else if d.changes.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+fn report_of<'a>(
+    d: &'a Diff,
+    old_name: &'a str,
+    old: &Read,
+    new_name: &'a str,
+    new: &Read,
+) -> Report<'a> {
+    Report {
+        old: Side {
+            path: old_name,
+            files: old.files,
+            projects: old.projects.len(),
+        },
+        new: Side {
+            path: new_name,
+            files: new.files,
+            projects: new.projects.len(),
+        },
+        changes: &d.changes,
+        projects: &d.projects,
+        summary: &d.summary,
+    }
+}
