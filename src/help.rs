@@ -20,8 +20,11 @@ const EXAMPLES: &str = "\
   jixiao split 收件箱 -o 拆分                每个项目写成一个规范格式的工作簿
   jixiao extract 收件箱 --format csv -o 表.csv
   jixiao score 自评                          按财预〔2020〕10号为自评表评分
+  jixiao check 收件箱 --budget 预算.xlsx      与预算表核对每张表的年度资金总额
+  jixiao diff 2024 2025 -o 变更.xlsx         两年（或两次报送）之间的变更
 
-退出状态：0 无错误；1 有错误级别的问题或有文件无法读取；2 用法错误或无法写出。";
+退出状态：0 无错误；1 有错误级别的问题或有文件无法读取；2 用法错误或无法写出。
+diff 的退出状态：0 没有变更；1 有变更；2 有文件无法读取、用法错误或无法写出。";
 
 /// The command line's definition with every word clap prints in Chinese.
 pub fn command() -> Command {
