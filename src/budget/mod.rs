@@ -359,23 +359,39 @@ fn near_pairs(
     if lone_tables.is_empty() || lone_lines.is_empty() {
         return near;
     }
-    let mut dept_sim: std::collections::HashMap<(&str, &str), f64> =
-        std::collections::HashMap::new();
-    // (score, table, line) of every close pair.
+    let table_depts = group(
+        lone_tables
+            .iter()
+            .map(|&ti| (tables[ti].dept_key.as_str(), ti))
+            .collect(),
+    );
+    let line_depts = group(
+        lone_lines
+            .iter()
+            .map(|&li| (line_keys[li].0.as_str(), li))
+            .collect(),
+    );
+    // (score, table, line) of every close pair: departments compared once a pair,
+    // projects only where the departments are alike.
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
-    for &ti in lone_tables {
-        let t = &tables[ti];
-        for &li in lone_lines {
-            let (ld, lp) = (&line_keys[li].0, &line_keys[li].1);
-            let ds = *dept_sim
-                .entry((t.dept_key.as_str(), ld.as_str()))
-                .or_insert_with(|| similarity(&t.dept_key, ld));
-            if ds < NEAR || !could_be_near(&t.name_key, lp) {
+    for (td, tis) in &table_depts {
+        for (ld, lis) in &line_depts {
+            let ds = similarity(td, ld);
+            if ds < NEAR {
                 continue;
             }
-            let ps = similarity(&t.name_key, lp);
-            if ps >= NEAR {
-                pairs.push((ds + ps, ti, li));
+            for &ti in tis {
+                let name = &tables[ti].name_key;
+                for &li in lis {
+                    let lp = &line_keys[li].1;
+                    if !could_be_near(name, lp) {
+                        continue;
+                    }
+                    let ps = similarity(name, lp);
+                    if ps >= NEAR {
+                        pairs.push((ds + ps, ti, li));
+                    }
+                }
             }
         }
     }
@@ -386,6 +402,15 @@ fn near_pairs(
         near.by_line.entry(li).or_insert(ti);
     }
     near
+}
+
+/// Indices grouped by a key, in the order keys first appear.
+fn group(keys: Vec<(&str, usize)>) -> indexmap::IndexMap<&str, Vec<usize>> {
+    let mut g: indexmap::IndexMap<&str, Vec<usize>> = indexmap::IndexMap::new();
+    for (k, i) in keys {
+        g.entry(k).or_default().push(i);
+    }
+    g
 }
 
 /// Whether two names' lengths allow them to be alike at all.

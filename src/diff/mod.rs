@@ -288,37 +288,41 @@ fn pair_projects(old: &[Project], new: &[Project]) -> Vec<Option<usize>> {
     for o in paired.iter().flatten() {
         taken[*o] = true;
     }
-    // The rest: alike departments, then alike names or alike names and indicators.
-    let mut dept_sim: HashMap<(&str, &str), f64> = HashMap::new();
-    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
-    for (n, nk) in new_keys.iter().enumerate() {
-        if paired[n].is_some() {
-            continue;
+    // The rest: alike departments (compared once a pair of departments), then alike
+    // names, or alike names and indicators.
+    let by_dept = |keys: &[Keys], skip: &dyn Fn(usize) -> bool| {
+        let mut g: indexmap::IndexMap<String, Vec<usize>> = indexmap::IndexMap::new();
+        for (i, k) in keys.iter().enumerate().filter(|(i, _)| !skip(*i)) {
+            g.entry(k.dept.clone()).or_default().push(i);
         }
-        for (o, ok) in old_keys.iter().enumerate() {
-            if taken[o] {
-                continue;
-            }
+        g
+    };
+    let new_depts = by_dept(&new_keys, &|n| paired[n].is_some());
+    let old_depts = by_dept(&old_keys, &|o| taken[o]);
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    for (nd, ns) in &new_depts {
+        for (od, os) in &old_depts {
             // A table that lost (or gained) its 主管部门 is still the same project.
-            let ds = *dept_sim
-                .entry((nk.dept.as_str(), ok.dept.as_str()))
-                .or_insert_with(|| {
-                    if nk.dept.is_empty() || ok.dept.is_empty() {
-                        NEAR
-                    } else {
-                        similarity(&nk.dept, &ok.dept)
-                    }
-                });
+            let ds = if nd.is_empty() || od.is_empty() {
+                NEAR
+            } else {
+                similarity(nd, od)
+            };
             if ds < NEAR {
                 continue;
             }
-            let names = name_similarity(&nk.name, &ok.name);
-            if names < 0.4 {
-                continue;
-            }
-            let content = overlap(&nk.indicators, &ok.indicators);
-            if names >= NEAR || content >= 0.5 {
-                pairs.push((ds + names + content, n, o));
+            for &n in ns {
+                for &o in os {
+                    let (nk, ok) = (&new_keys[n], &old_keys[o]);
+                    let names = name_similarity(&nk.name, &ok.name);
+                    if names < 0.4 {
+                        continue;
+                    }
+                    let content = overlap(&nk.indicators, &ok.indicators);
+                    if names >= NEAR || content >= 0.5 {
+                        pairs.push((ds + names + content, n, o));
+                    }
+                }
             }
         }
     }
