@@ -33,7 +33,8 @@ impl Submission {
 /// When the file cannot be read, or holds no name.
 pub fn read_expected(path: &Path) -> anyhow::Result<Vec<String>> {
     use anyhow::Context;
-    let bytes = std::fs::read(path).with_context(|| format!("无法读取名单 {}", path.display()))?;
+    let bytes = crate::read::read_file_bytes(path, &crate::read::Limits::default())
+        .with_context(|| format!("无法读取名单 {}", path.display()))?;
     let is_csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt"));

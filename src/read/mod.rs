@@ -161,6 +161,13 @@ fn read_bounded(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
         }
         return Ok(bytes);
     }
+    // Opening a FIFO waits for a writer: refused from its metadata, before opening.
+    let kind = std::fs::metadata(path)?.file_type();
+    if kind.is_fifo_like() {
+        return Err(ReadError::NotSpreadsheet(
+            "不是普通文件（管道或套接字），未读取".into(),
+        ));
+    }
     let file = std::fs::File::open(path)?;
     let declared = file.metadata().map(|m| m.len()).unwrap_or(0);
     let too_large = |size: u64| too_large_file(size, limits);
@@ -174,6 +181,24 @@ fn read_bounded(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
         return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+/// Whether opening a file of this kind would wait for another program.
+trait FifoLike {
+    fn is_fifo_like(&self) -> bool;
+}
+
+impl FifoLike for std::fs::FileType {
+    #[cfg(unix)]
+    fn is_fifo_like(&self) -> bool {
+        use std::os::unix::fs::FileTypeExt;
+        self.is_fifo() || self.is_socket()
+    }
+
+    #[cfg(not(unix))]
+    fn is_fifo_like(&self) -> bool {
+        false
+    }
 }
 
 /// The refusal of a file of `size` bytes, past `limits.max_file_bytes`.

@@ -589,6 +589,11 @@ fn settings_files_never_hang() {
             vec!["template", "--template", "/dev/zero", "-o", "t.xlsx"],
             "版式文件",
         ),
+        (vec!["check", "in", "--expect", "jixiao.toml"], "名单"),
+        (
+            vec!["merge", "in", "--budget", "jixiao.toml", "-o", "m.xlsx"],
+            "预算",
+        ),
     ] {
         let out = run_bounded(dir.path(), &args);
         let stderr = String::from_utf8_lossy(&out.stderr);
