@@ -19,6 +19,8 @@
 //!   in the band its 实际完成值 names ([`band_of`]).
 //! - 总分 is the sum; the grade “90（含）-100分为优、80（含）-90分为良、60（含）-80分为中、
 //!   60分以下为差”.
+//! - Scores are rounded to two decimals half away from zero (四舍五入), as a spreadsheet's
+//!   ROUND does: the formulas `prefill` writes then show what `score` computes.
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -42,17 +44,32 @@ pub const EXECUTION_WEIGHT: Decimal = Decimal::from_parts(10, 0, 0, false, 0);
 
 /// The 一级 weight of 10号 for an indicator's 一级指标, by its name.
 pub fn level1_weight(level1: &str) -> Option<Decimal> {
+    weight_group(level1).map(|(_, w)| w)
+}
+
+/// The group of 一级指标 that shares one weight of 10号, and that weight.
+///
+/// 10号 weighs 产出 50, 效益 30, 满意度 10, with the 成本指标 a 二级 under 产出. The newer
+/// framework (财预〔2021〕101号) lifts 成本指标 to a 一级 of its own without touching 10号's
+/// weights, so a 成本指标 一级 shares 产出's 50 with it, spread over the indicators of both:
+/// the same cost indicators then weigh the same under either framework.
+fn weight_group(level1: &str) -> Option<(&'static str, Decimal)> {
     let f = crate::text::fold(level1);
-    let w = if f.contains("产出") {
-        50
+    let (group, w) = if f.contains("产出") || f.contains("成本") {
+        ("产出", 50)
     } else if f.contains("效益") {
-        30
+        ("效益", 30)
     } else if f.contains("满意") {
-        10
+        ("满意度", 10)
     } else {
         return None;
     };
-    Some(Decimal::from(w))
+    Some((group, Decimal::from(w)))
+}
+
+/// Two decimals, half away from zero (四舍五入), as ROUND(x, 2) in a spreadsheet.
+pub fn round2(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// The 分值 of each indicator: as the table gives it, else its 一级's weight spread evenly
@@ -63,28 +80,26 @@ pub fn default_weights(indicators: &[Indicator]) -> Vec<Option<Decimal>> {
     if out.iter().all(Option::is_some) {
         return out;
     }
-    let mut groups: indexmap::IndexMap<String, Vec<usize>> = indexmap::IndexMap::new();
+    let group = |i: &Indicator| weight_group(&i.level1);
+    let mut groups: indexmap::IndexMap<&'static str, (Decimal, Vec<usize>)> =
+        indexmap::IndexMap::new();
     for (k, i) in indicators.iter().enumerate() {
-        if i.weight.is_none() {
-            groups
-                .entry(crate::text::fold(&i.level1))
-                .or_default()
-                .push(k);
+        if i.weight.is_none()
+            && let Some((name, weight)) = group(i)
+        {
+            groups.entry(name).or_insert((weight, Vec::new())).1.push(k);
         }
     }
-    for (level1, members) in groups {
-        let Some(weight) = level1_weight(&level1) else {
-            continue;
-        };
-        // What the 一级's indicators with a 分值 already take.
+    for (name, (weight, members)) in groups {
+        // What the group's indicators with a 分值 already take.
         let given: Decimal = indicators
             .iter()
-            .filter(|i| crate::text::fold(&i.level1) == level1)
+            .filter(|i| group(i).is_some_and(|(g, _)| g == name))
             .filter_map(|i| i.weight)
             .sum();
         let left = (weight - given).max(Decimal::ZERO);
         let n = Decimal::from(members.len());
-        let each = (left / n).round_dp(2);
+        let each = round2(left / n);
         let mut spent = Decimal::ZERO;
         for (j, &k) in members.iter().enumerate() {
             let w = if j + 1 == members.len() {
@@ -224,12 +239,8 @@ pub fn score_project(p: &Project, reverse: Reverse) -> ProjectScore {
         (Some(done), Some(b)) if !b.is_zero() => Some(done / b),
         _ => None,
     };
-    let execution_score = rate.map(|r| {
-        (r * execution_weight)
-            .min(execution_weight)
-            .round_dp(2)
-            .normalize()
-    });
+    let execution_score =
+        rate.map(|r| round2((r * execution_weight).min(execution_weight)).normalize());
     let weights = default_weights(&p.indicators);
     let indicators: Vec<IndicatorScore> = p
         .indicators
@@ -242,7 +253,7 @@ pub fn score_project(p: &Project, reverse: Reverse) -> ProjectScore {
             .iter()
             .map(IndicatorScore::counted)
             .sum::<Decimal>();
-    let total = total.round_dp(2).normalize();
+    let total = round2(total).normalize();
     ProjectScore {
         rate,
         execution_weight,
@@ -255,8 +266,9 @@ pub fn score_project(p: &Project, reverse: Reverse) -> ProjectScore {
 }
 
 /// Which way an indicator's target points: from its 指标方向 where the table says, else
-/// from its operator; ＝ is 反向 for a cost (成本指标) and 正向 otherwise.
-fn direction(i: &Indicator) -> Option<Op> {
+/// from its operator; ＝ is 反向 for a cost (成本指标) and 正向 otherwise, ＝0 is met only
+/// by 0 (`Op::Eq`). `None` for a qualitative indicator.
+pub fn direction(i: &Indicator) -> Option<Op> {
     if let Some(d) = i.direction.as_deref() {
         let d = crate::text::fold(d);
         if d.contains("反向") || d.contains("越小") {
@@ -270,7 +282,12 @@ fn direction(i: &Indicator) -> Option<Op> {
         Op::Ge | Op::Gt => Some(Op::Ge),
         Op::Le | Op::Lt => Some(Op::Le),
         Op::Eq if i.value.number.is_some_and(|n| n.is_zero()) => Some(Op::Eq),
-        Op::Eq if crate::text::fold(&i.level2).contains("成本") => Some(Op::Le),
+        Op::Eq
+            if crate::text::fold(&i.level2).contains("成本")
+                || crate::text::fold(&i.level1).contains("成本") =>
+        {
+            Some(Op::Le)
+        }
         Op::Eq => Some(Op::Ge),
     }
 }
@@ -346,7 +363,7 @@ pub fn score_indicator(i: &Indicator, weight: Option<Decimal>, reverse: Reverse)
         }
     };
     s.met = Some(met);
-    s.computed = Some((w * share).round_dp(2).normalize());
+    s.computed = Some(round2(w * share).normalize());
     s
 }
 
@@ -402,12 +419,11 @@ pub fn totals<'a>(
     if t.projects > 0 {
         t.rate = (!t.budget.is_zero()).then(|| t.executed / t.budget);
         t.total = Some(
-            if t.budget.is_zero() {
+            round2(if t.budget.is_zero() {
                 plain / Decimal::from(t.projects)
             } else {
                 weighted / t.budget
-            }
-            .round_dp(2)
+            })
             .normalize(),
         );
     }
@@ -490,6 +506,35 @@ mod tests {
             vec![d("16.67"), d("16.67"), d("16.66"), d("30"), d("10")]
         );
         assert_eq!(w.iter().sum::<Decimal>(), d("90"));
+        // Under the newer framework 成本指标 is a 一级 of its own: it shares 产出's 50.
+        let list = vec![
+            ind("产出指标", "数量指标", "≥1", ""),
+            ind("成本指标", "经济成本指标", "≤2万元", ""),
+            ind("效益指标", "社会效益指标", "≥1", ""),
+        ];
+        let w: Vec<Decimal> = default_weights(&list).into_iter().flatten().collect();
+        assert_eq!(w, vec![d("25"), d("25"), d("30")]);
+    }
+
+    #[test]
+    fn scores_round_half_away_from_zero_as_spreadsheets_do() {
+        assert_eq!(round2(d("12.345")), d("12.35"));
+        assert_eq!(round2(d("12.355")), d("12.36"));
+        assert_eq!(round2(d("-0.125")), d("-0.13"));
+        // 分值 5 × 33 ÷ 200 = 0.825: 0.83 (banker's rounding would give 0.82).
+        let s = score_indicator(
+            &ind("产出指标", "数量指标", "≥200次", "33次"),
+            Some(d("5")),
+            Reverse::Ratio,
+        );
+        assert_eq!(s.computed, Some(d("0.83")));
+        let s = score_indicator(
+            &ind("产出指标", "数量指标", "≥8次", "3次"),
+            Some(d("16.44")),
+            Reverse::Ratio,
+        );
+        // 16.44 × 3 ÷ 8 = 6.165: half away from zero gives 6.17 (banker's: 6.16).
+        assert_eq!(s.computed, Some(d("6.17")));
     }
 
     #[test]
