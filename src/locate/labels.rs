@@ -664,10 +664,11 @@ fn may_be_label(text: &str) -> bool {
     if !text.chars().all(crate::text::surely_nfkc) {
         return true;
     }
-    // Numbering before a label ((一)财政拨款小计, 1、一般公共预算) is skipped.
+    // Numbering before a label ((一)财政拨款小计, 1、一般公共预算) is skipped, and so is
+    // the months a 监控表's column reports (1-6月实际完成值).
     let first = text
         .chars()
-        .find(|c| !c.is_whitespace() && !"*()（）、.0123456789".contains(*c));
+        .find(|c| !c.is_whitespace() && !"*()（）、.0123456789-~－".contains(*c));
     first.is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
         || text.contains("绩效")
         // (2025年度) and -1-: a year line and a page number.
@@ -1174,6 +1175,11 @@ mod tests {
         assert_eq!(analyze("指 标 值").1, Some(Column::Value));
         assert_eq!(analyze("计量单位"), (None, Some(Column::Unit)));
         assert_eq!(analyze("有所提高"), (None, None));
+        // A 监控表's columns: the months before the label, and the ones kept as extras.
+        assert_eq!(analyze("1-6月\n实际完成值").1, Some(Column::Actual));
+        assert_eq!(analyze("1-7月执行情况").1, Some(Column::Actual));
+        assert_eq!(analyze("完成可能性").1, None);
+        assert_eq!(analyze("改进措施").1, Some(Column::Deviation));
         assert_eq!(year_in("黔南州2024年项目支出绩效目标批复表"), Some(2024));
         assert_eq!(
             amount("２４．０２"),

@@ -221,7 +221,12 @@ fn grid_head(grid: &Grid, row: &Columns, classes: &Classes, cols: (u32, u32)) ->
     let mut fields = Vec::new();
     let mut extra = Vec::new();
     for (c, v) in grid.row(r) {
-        if !(cols.0..=cols.1).contains(c) || row.iter().any(|&(_, cc, _)| cc == *c) {
+        // A column whose role an earlier one took (改进措施 after 偏差原因, 全年预计完成情况
+        // after 1-6月实际完成值) is kept as an extra column: nothing is dropped.
+        let taken = row
+            .iter()
+            .any(|&(_, cc, col)| cc == *c && columns.get(&col) == Some(c));
+        if !(cols.0..=cols.1).contains(c) || taken {
             continue;
         }
         match classes.get(&(r, *c)) {
