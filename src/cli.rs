@@ -79,7 +79,7 @@ pub enum Command {
     Merge(MergeArgs),
     /// 拆分：每个项目一个规范格式（附表7）的工作簿。
     Split(SplitArgs),
-    /// 模板：生成供部门填报的空白规范表（带下拉列表和填写提示）。
+    /// 模板：生成供部门填报的空白表（申报、批复、监控、自评，带下拉列表和填写提示）。
     Template(TemplateArgs),
     /// 评分：按财预〔2020〕10号的规则为填好的自评表计算得分和总分，与所填得分核对。
     Score(ScoreArgs),
@@ -92,7 +92,8 @@ pub enum Command {
 /// The layout and the parts of the title, shared by the commands that write tables.
 #[derive(Debug, Clone, clap::Args)]
 pub struct LayoutArgs {
-    /// 版式定义文件（TOML，见 templates/official.toml）；默认使用内置的附表7版式。
+    /// 版式定义文件（TOML，见 templates/ 下的 official.toml、ziping.toml 等）；默认使用
+    /// 内置的版式（附表7，或 --stage 所指的表）。
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
 
@@ -167,21 +168,35 @@ pub struct SplitArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct TemplateArgs {
-    /// 输出的工作簿。
-    #[arg(
-        short,
-        long,
-        value_name = "FILE",
-        default_value = "项目支出绩效目标表（空白）.xlsx"
-    )]
-    pub output: PathBuf,
+    /// 输出的工作簿（默认：项目支出绩效目标表（空白）.xlsx；指定 --stage 时为该表的名称，
+    /// 如 项目支出绩效自评表（空白）.xlsx）。
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     /// 覆盖已存在的输出文件。
     #[arg(long)]
     pub force: bool,
 
+    /// 哪一张表：申报（含指标性质、计量单位、分值、评分标准）、批复（附表7）、
+    /// 监控（运行监控表）、自评（财预〔2020〕10号的自评表）。不指定时为附表7版式的申报表。
+    #[arg(long, value_enum, value_name = "STAGE")]
+    pub stage: Option<StageArg>,
+
     #[command(flatten)]
     pub layout: LayoutArgs,
+}
+
+/// A table of the year, as `template --stage` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StageArg {
+    #[value(name = "申报", alias = "shenbao")]
+    Shenbao,
+    #[value(name = "批复", alias = "pifu")]
+    Pifu,
+    #[value(name = "监控", alias = "jiankong")]
+    Jiankong,
+    #[value(name = "自评", alias = "ziping")]
+    Ziping,
 }
 
 #[derive(Debug, clap::Args)]

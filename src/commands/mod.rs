@@ -104,12 +104,39 @@ pub(crate) fn require_extension(path: &std::path::Path, allowed: &[&str]) -> any
 pub(crate) fn layout_parts(
     args: &crate::cli::LayoutArgs,
 ) -> anyhow::Result<(crate::template::Template, crate::template::TitleParts)> {
+    layout_for(args, None)
+}
+
+/// As [`layout_parts`], for a stage's table: the embedded layout of `stage`, or the
+/// `--template` file, which must then be a layout of that stage.
+///
+/// # Errors
+/// When the template file cannot be read, is not a layout, or is another stage's.
+pub(crate) fn layout_for(
+    args: &crate::cli::LayoutArgs,
+    stage: Option<crate::template::Stage>,
+) -> anyhow::Result<(crate::template::Template, crate::template::TitleParts)> {
+    use crate::template::Template;
     use anyhow::Context;
-    let template = match &args.template {
-        Some(path) => crate::template::Template::from_file(path)
+    let template = match (&args.template, stage) {
+        (Some(path), _) => Template::from_file(path)
             .with_context(|| format!("无法读取版式文件 {}", path.display()))?,
-        None => crate::template::Template::default(),
+        (None, Some(stage)) => Template::for_stage(stage),
+        (None, None) => Template::default(),
     };
+    if let Some(stage) = stage
+        && template.stage() != stage
+    {
+        anyhow::bail!(
+            "版式文件 {} 是{}表的版式，不能用来写{}表",
+            args.template
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            template.stage().name(),
+            stage.name()
+        );
+    }
     let parts = crate::template::TitleParts {
         region: args.region.clone(),
         year: args.year,

@@ -1,11 +1,14 @@
 //! `jixiao split`: one workbook per project, in the official layout.
 
+use std::path::{Path, PathBuf};
+
 use anyhow::{Context, bail};
 use rayon::prelude::*;
 
 use crate::cli::SplitArgs;
 use crate::commands::output::{Durability, refuse_input, write_atomically_as};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, layout_parts, read_inputs};
+use crate::model::Project;
 use crate::report;
 use crate::write::{self, Layout};
 
@@ -29,44 +32,58 @@ pub fn run(args: &SplitArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         note!("未找到任何绩效目标表，未创建 {}", args.output.display());
         return Ok(EXIT_FINDINGS);
     }
-    std::fs::create_dir_all(&args.output)
-        .with_context(|| format!("无法创建目录 {}", args.output.display()))?;
-    let targets: Vec<_> = extraction
-        .projects
-        .iter()
-        .zip(crate::batch::split_names(&extraction.projects))
-        .map(|(p, name)| (p, args.output.join(name)))
-        .collect();
-    // Refuse before writing anything, so a refused run changes nothing.
-    for (_, path) in &targets {
-        refuse_input(path, &inputs)?;
-    }
-    if !args.force
-        && let Some((_, path)) = targets.iter().find(|(_, path)| path.exists())
-    {
-        bail!("输出文件 {} 已存在；如需覆盖，请加 --force", path.display());
-    }
+    let names = crate::batch::split_names(&extraction.projects);
     let layout = Layout::new(&template, &parts);
-    let bar = super::progress_bar_for(targets.len(), "写出", "个工作簿");
-    targets
-        .par_iter()
-        .try_for_each(|(p, path)| -> anyhow::Result<()> {
-            let bytes = write::project_workbook(p, &layout).context("生成工作簿失败")?;
-            write_atomically_as(path, args.force, Durability::Renamed, |w| {
-                w.write_all(&bytes)
-            })?;
-            bar.inc(1);
-            Ok(())
-        })?;
-    bar.finish_and_clear();
-    note!(
-        "已写出 {} 个工作簿到 {}",
-        targets.len(),
-        args.output.display()
-    );
+    let written = write_each(
+        &args.output,
+        args.force,
+        &inputs,
+        extraction.projects.iter().zip(names).collect(),
+        |p| write::project_workbook(p, &layout).context("生成工作簿失败"),
+    )?;
+    note!("已写出 {written} 个工作簿到 {}", args.output.display());
     Ok(if extraction.has_errors() {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     })
+}
+
+/// Writes one workbook per project into `dir` (made when missing) under the names
+/// given, each atomically; `make` gives a project's bytes. Refuses, before writing
+/// anything, a target that is one of the inputs or (without `force`) exists already.
+/// Returns how many were written.
+///
+/// # Errors
+/// When the directory cannot be made, a target is refused, or a write fails.
+pub(crate) fn write_each(
+    dir: &Path,
+    force: bool,
+    inputs: &[PathBuf],
+    projects: Vec<(&Project, String)>,
+    make: impl Fn(&Project) -> anyhow::Result<Vec<u8>> + Sync,
+) -> anyhow::Result<usize> {
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
+    let targets: Vec<_> = projects
+        .into_iter()
+        .map(|(p, name)| (p, dir.join(name)))
+        .collect();
+    // Refuse before writing anything, so a refused run changes nothing.
+    for (_, path) in &targets {
+        refuse_input(path, inputs)?;
+    }
+    if !force && let Some((_, path)) = targets.iter().find(|(_, path)| path.exists()) {
+        bail!("输出文件 {} 已存在；如需覆盖，请加 --force", path.display());
+    }
+    let bar = super::progress_bar_for(targets.len(), "写出", "个工作簿");
+    targets
+        .par_iter()
+        .try_for_each(|(p, path)| -> anyhow::Result<()> {
+            let bytes = make(p)?;
+            write_atomically_as(path, force, Durability::Renamed, |w| w.write_all(&bytes))?;
+            bar.inc(1);
+            Ok(())
+        })?;
+    bar.finish_and_clear();
+    Ok(targets.len())
 }

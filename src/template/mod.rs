@@ -1,19 +1,29 @@
-//! The layout definition: templates/*.toml, with the official one embedded as the
-//! default so nothing needs configuring.
+//! The layout definition: templates/*.toml, one per stage, all embedded so nothing
+//! needs configuring; the official 批复表 (附表7) is the default.
+
+pub mod form;
 
 use std::path::Path;
 
 use serde::Deserialize;
 
 use crate::model::Project;
+pub use form::{Form, Stage};
 
-const OFFICIAL: &str = include_str!("../templates/official.toml");
+const OFFICIAL: &str = include_str!("../../templates/official.toml");
+const SHENBAO: &str = include_str!("../../templates/shenbao.toml");
+const JIANKONG: &str = include_str!("../../templates/jiankong.toml");
+const ZIPING: &str = include_str!("../../templates/ziping.toml");
 
-/// A layout: labels, title pattern, fonts, widths and print settings.
+/// A layout: labels, title pattern, fonts, widths and print settings; for a stage
+/// other than the 批复表, its form (header rows, 项目资金, goal and indicator grid).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Template {
     pub name: String,
+    /// The table this layout is for; without it, the 批复表.
+    #[serde(default)]
+    pub stage: Option<Stage>,
     pub table_label: String,
     pub title: String,
     pub title_fallback: String,
@@ -21,6 +31,9 @@ pub struct Template {
     pub fonts: Fonts,
     pub columns: Columns,
     pub print: Print,
+    /// A stage's form; without it, the official layout (附表7).
+    #[serde(default)]
+    pub form: Option<Form>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -35,8 +48,9 @@ pub struct Fonts {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Columns {
-    /// Widths of the six columns A–F.
-    pub widths: [f64; 6],
+    /// Widths of the columns from A: six in the official layout, one more than the
+    /// grid's columns in a stage's form.
+    pub widths: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -93,28 +107,72 @@ pub struct TitleParts {
 
 impl Default for Template {
     fn default() -> Template {
-        toml::from_str(OFFICIAL).expect("the embedded template is valid")
+        Template::for_stage(Stage::Pifu)
     }
 }
 
 impl Template {
+    /// The embedded layout of a stage: 申报 (shenbao.toml), 批复 (official.toml, the
+    /// seed's 附表7), 监控 (jiankong.toml) or 自评 (ziping.toml, 财预〔2020〕10号).
+    pub fn for_stage(stage: Stage) -> Template {
+        let text = match stage {
+            Stage::Shenbao => SHENBAO,
+            Stage::Pifu => OFFICIAL,
+            Stage::Jiankong => JIANKONG,
+            Stage::Ziping => ZIPING,
+        };
+        Template::parse(text).expect("the embedded layouts are valid")
+    }
+
     /// Reads a template file.
     ///
     /// # Errors
     /// When the file is not a regular file or is past 1 MB, cannot be read, or does not
-    /// describe a layout.
+    /// describe a layout (or its parts do not fit together).
     pub fn from_file(path: &Path) -> anyhow::Result<Template> {
         let text = crate::small_file::read_to_string(path)?;
-        Ok(toml::from_str(&text)?)
+        Template::parse(&text)
+    }
+
+    /// A layout from its TOML text.
+    ///
+    /// # Errors
+    /// When the text does not describe a layout, or its parts do not fit together.
+    pub fn parse(text: &str) -> anyhow::Result<Template> {
+        let t: Template = toml::from_str(text)?;
+        match &t.form {
+            Some(form) => form.check(&t.columns.widths)?,
+            None if t.columns.widths.len() != 6 => anyhow::bail!(
+                "批复表版式（附表7）的 [columns] widths 应有 6 个，实有 {} 个",
+                t.columns.widths.len()
+            ),
+            None => {}
+        }
+        if t.form.is_none() && t.stage.is_some_and(|s| s != Stage::Pifu) {
+            anyhow::bail!(
+                "{}表的版式需要 [form]（表头、项目资金、目标和指标表）",
+                { t.stage.map_or("", Stage::name) }
+            );
+        }
+        Ok(t)
+    }
+
+    /// The stage this layout writes: its own, else the 批复表.
+    pub fn stage(&self) -> Stage {
+        self.stage.unwrap_or(Stage::Pifu)
     }
 
     /// The title of a project's table: its own, unless the command line overrides
     /// the region or the year or the input has none.
+    ///
+    /// A stage's form always takes the title its pattern gives, with the region of the
+    /// input's own title: a 自评表 carried forward from a 批复表 is no 批复表.
     pub fn title_for(&self, p: &Project, parts: &TitleParts) -> String {
         let own = p.title.as_deref().filter(|t| !t.trim().is_empty());
         if let Some(own) = own
             && parts.region.is_none()
             && parts.year.is_none()
+            && self.form.is_none()
         {
             return own.to_string();
         }
@@ -196,9 +254,40 @@ mod tests {
 
     #[test]
     fn a_template_file_must_describe_a_layout() {
-        assert!(toml::from_str::<Template>("name = \"x\"").is_err());
+        assert!(Template::parse("name = \"x\"").is_err());
         let text = OFFICIAL.replace("paper = \"A4\"", "paper = \"A3\"");
-        let t: Template = toml::from_str(&text).unwrap();
+        let t = Template::parse(&text).unwrap();
         assert_eq!(t.print.paper.code(), 8);
+        // The official layout has six columns; a seventh width is a mistake said so.
+        let seven = OFFICIAL.replace("18.0]", "18.0, 9.0]");
+        let e = Template::parse(&seven).unwrap_err().to_string();
+        assert!(e.contains("应有 6 个"), "{e}");
+        // An unknown key is refused, in the form as at the top.
+        let typo = ZIPING.replace("[form.grid]", "[form.grid]\nrows = 3");
+        assert!(Template::parse(&typo).is_err());
+    }
+
+    #[test]
+    fn every_stage_has_its_layout() {
+        for stage in [Stage::Shenbao, Stage::Pifu, Stage::Jiankong, Stage::Ziping] {
+            let t = Template::for_stage(stage);
+            assert_eq!(t.stage(), stage);
+            assert_eq!(t.form.is_some(), stage != Stage::Pifu);
+        }
+        let t = Template::for_stage(Stage::Ziping);
+        let p = Project {
+            title: Some("黔南州2024年项目支出绩效目标批复表".into()),
+            year: Some(2024),
+            ..Project::default()
+        };
+        // Carried forward, a 批复表 gets the 自评表's title, in its own region and year.
+        assert_eq!(
+            t.title_for(&p, &TitleParts::default()),
+            "黔南州2024年度项目支出绩效自评表"
+        );
+        // A grid without the widths it needs is refused, in Chinese.
+        let narrow = ZIPING.replacen("widths = [", "widths = [3.0, ", 1);
+        let e = Template::parse(&narrow).unwrap_err().to_string();
+        assert!(e.contains("widths 应有"), "{e}");
     }
 }

@@ -18,11 +18,20 @@ pub const ROWS: u32 = 24;
 /// The operators offered; 定性 marks a qualitative value.
 const OPERATORS: [&str; 6] = ["＝", "≥", "≤", "＞", "＜", "定性"];
 
-/// A blank form as a workbook.
+/// A blank form as a workbook, titled 申报表 (departments fill it in before the budget
+/// is approved).
 ///
 /// # Errors
 /// When rust_xlsxwriter refuses a cell or a validation.
 pub fn blank_form(l: &Layout<'_>) -> Result<Vec<u8>, XlsxError> {
+    blank_form_for(l, false)
+}
+
+/// The blank form; `approved` keeps the layout's own title (批复表) instead of 申报表.
+///
+/// # Errors
+/// When rust_xlsxwriter refuses a cell or a validation.
+pub fn blank_form_for(l: &Layout<'_>, approved: bool) -> Result<Vec<u8>, XlsxError> {
     let mut wb = crate::write::new_workbook();
     let ws = wb.add_worksheet().set_name("绩效目标表")?;
     official::set_up_sheet(ws, l.template)?;
@@ -30,10 +39,12 @@ pub fn blank_form(l: &Layout<'_>) -> Result<Vec<u8>, XlsxError> {
         ws.set_column_width(c as u16, *w)?;
     }
     // Departments fill in a 申报表; the bureau approves it as a 批复表.
-    let title = l
-        .template
-        .title_for(&Project::default(), l.parts)
-        .replace("批复表", "申报表");
+    let title = l.template.title_for(&Project::default(), l.parts);
+    let title = if approved {
+        title
+    } else {
+        title.replace("批复表", "申报表")
+    };
     let blank = Project {
         title: Some(title),
         ..Project::default()

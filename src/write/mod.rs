@@ -4,9 +4,11 @@
 pub mod budget;
 pub mod diff;
 pub mod form;
+pub mod formula;
 pub mod official;
 pub mod rollup;
 pub mod scores;
+pub mod stage;
 
 use std::collections::HashSet;
 
@@ -89,7 +91,7 @@ pub fn merged_workbook(
     wb.save_to_buffer()
 }
 
-/// A workbook of one project in the official layout.
+/// A workbook of one project in the layout of `l` (the official one, or a stage's).
 ///
 /// # Errors
 /// When rust_xlsxwriter refuses a cell.
@@ -103,6 +105,22 @@ pub fn project_workbook(p: &Project, l: &Layout<'_>) -> Result<Vec<u8>, XlsxErro
         .add_worksheet()
         .set_name(names.unique(p.level2_project.as_deref().unwrap_or("绩效目标表")))?;
     write_stacked(ws, l, &[p])?;
+    wb.save_to_buffer()
+}
+
+/// The blank form of a stage's layout (申报表, 监控表, 自评表), one sheet named after it.
+///
+/// # Errors
+/// When rust_xlsxwriter refuses a cell or a validation.
+pub fn stage_form(l: &Layout<'_>) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = new_workbook();
+    let name = format!("{}表", l.template.stage().name());
+    let ws = wb.add_worksheet().set_name(name)?;
+    official::set_up_sheet(ws, l.template)?;
+    let written = stage::write_table(ws, l, 0, &Project::default(), stage::Mode::Blank)?;
+    if l.template.print.repeat_grid_header {
+        ws.set_repeat_rows(written.grid_header, written.grid_header)?;
+    }
     wb.save_to_buffer()
 }
 
@@ -120,7 +138,11 @@ fn write_stacked(
         if i > 0 {
             breaks.push(row);
         }
-        let written = official::write_project(ws, l, row, p)?;
+        let written = if l.template.form.is_some() {
+            stage::write_table(ws, l, row, p, stage::Mode::Copy)?
+        } else {
+            official::write_project(ws, l, row, p)?
+        };
         heads.push(written.grid_header);
         row = written.next + 1;
     }

@@ -123,9 +123,9 @@ pub fn write_project(
     row: u32,
     p: &Project,
 ) -> Result<Written, XlsxError> {
-    let (s, widths) = (&l.styles, l.template.columns.widths);
+    let (s, widths) = (&l.styles, &l.template.columns.widths);
     let last = COLS - 1;
-    let mut r = write_header(ws, l, row, p, last, &widths)?;
+    let mut r = write_header(ws, l, row, p, last, widths)?;
     // The indicator grid.
     let head = r;
     for (c, label) in ["一级指标", "二级指标", "三级指标", "指标值", "说明"]
@@ -186,7 +186,9 @@ pub fn write_project(
 /// The indicators grouped as the framework orders them (产出, 成本, 效益, 满意度; 二级
 /// in the framework's order within each), source order kept within a group, labels
 /// outside the framework after the rest: 一级 and 二级 then merge in whole runs.
-fn in_framework_order(indicators: &[crate::model::Indicator]) -> Vec<&crate::model::Indicator> {
+pub(crate) fn in_framework_order(
+    indicators: &[crate::model::Indicator],
+) -> Vec<&crate::model::Indicator> {
     use crate::framework::FRAMEWORK;
     let rank = |i: &crate::model::Indicator| {
         let one = FRAMEWORK.iter().position(|(l1, _)| *l1 == i.level1);

@@ -12,5 +12,6 @@ mod properties;
 mod real;
 mod samples;
 mod score;
+mod stages;
 mod workdir;
 mod write;
