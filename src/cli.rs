@@ -81,6 +81,8 @@ pub enum Command {
     Split(SplitArgs),
     /// 模板：生成供部门填报的空白表（申报、批复、监控、自评，带下拉列表和填写提示）。
     Template(TemplateArgs),
+    /// 预填：按批复的绩效目标为每个项目生成自评表或监控表，部门只需填写执行数和完成值。
+    Prefill(PrefillArgs),
     /// 评分：按财预〔2020〕10号的规则为填好的自评表计算得分和总分，与所填得分核对。
     Score(ScoreArgs),
     /// 对比：两批报表（上年与本年，或第一次与第二次报送）之间新增、删除、更名和变更的项目与指标。
@@ -92,8 +94,8 @@ pub enum Command {
 /// The layout and the parts of the title, shared by the commands that write tables.
 #[derive(Debug, Clone, clap::Args)]
 pub struct LayoutArgs {
-    /// 版式定义文件（TOML，见 templates/ 下的 official.toml、ziping.toml 等）；默认使用
-    /// 内置的版式（附表7，或 --stage 所指的表）。
+    /// 版式定义文件（TOML，见 templates/ 下的 official.toml、ziping.toml 等）。
+    /// 默认使用内置的版式（附表7，或 --stage 所指的表）。
     #[arg(long, value_name = "FILE")]
     pub template: Option<PathBuf>,
 
@@ -168,8 +170,8 @@ pub struct SplitArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct TemplateArgs {
-    /// 输出的工作簿（默认：项目支出绩效目标表（空白）.xlsx；指定 --stage 时为该表的名称，
-    /// 如 项目支出绩效自评表（空白）.xlsx）。
+    /// 输出的工作簿（默认：项目支出绩效目标表（空白）.xlsx）。
+    /// 指定 --stage 时默认为该表的名称，如 项目支出绩效自评表（空白）.xlsx。
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -177,8 +179,8 @@ pub struct TemplateArgs {
     #[arg(long)]
     pub force: bool,
 
-    /// 哪一张表：申报（含指标性质、计量单位、分值、评分标准）、批复（附表7）、
-    /// 监控（运行监控表）、自评（财预〔2020〕10号的自评表）。不指定时为附表7版式的申报表。
+    /// 哪一张表：申报（含指标性质、计量单位、分值、评分标准）、批复（附表7）、监控（运行监控表）、自评（财预〔2020〕10号）。
+    /// 不指定时为附表7版式的申报表。
     #[arg(long, value_enum, value_name = "STAGE")]
     pub stage: Option<StageArg>,
 
@@ -197,6 +199,41 @@ pub enum StageArg {
     Jiankong,
     #[value(name = "自评", alias = "ziping")]
     Ziping,
+}
+
+/// The tables `prefill` carries the targets into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PrefillStage {
+    #[value(name = "自评", alias = "ziping")]
+    Ziping,
+    #[value(name = "监控", alias = "jiankong")]
+    Jiankong,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PrefillArgs {
+    /// 生成哪一张表：自评（财预〔2020〕10号的自评表）或 监控（运行监控表）。
+    #[arg(long, value_enum, value_name = "STAGE")]
+    pub stage: PrefillStage,
+
+    /// 批复表（或申报表）：工作簿或目录（目录按名称顺序递归读取）。
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// 输出目录（不存在则创建），每个项目一个工作簿，命名同 split。
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+
+    /// 覆盖目录中已存在的同名文件。
+    #[arg(long)]
+    pub force: bool,
+
+    /// 得分公式中反向指标（≤，如成本）超出指标值时的计分方法（同 score --reverse）。
+    #[arg(long, value_enum, default_value_t = ReverseRule::Ratio)]
+    pub reverse: ReverseRule,
+
+    #[command(flatten)]
+    pub layout: LayoutArgs,
 }
 
 #[derive(Debug, clap::Args)]

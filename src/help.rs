@@ -19,6 +19,8 @@ const EXAMPLES: &str = "\
   jixiao merge 收件箱 -o 汇总.xlsx           汇总为一个工作簿（汇总、各部门、问题清单）
   jixiao split 收件箱 -o 拆分                每个项目写成一个规范格式的工作簿
   jixiao extract 收件箱 --format csv -o 表.csv
+  jixiao template --stage 自评               空白自评表（也可为 申报、批复、监控）
+  jixiao prefill --stage 自评 批复 -o 自评    按批复的目标为每个项目预填自评表
   jixiao score 自评                          按财预〔2020〕10号为自评表评分
   jixiao check 收件箱 --budget 预算.xlsx      与预算表核对每张表的年度资金总额
   jixiao diff 2024 2025 -o 变更.xlsx         两年（或两次报送）之间的变更
@@ -291,6 +293,10 @@ mod tests {
             error.starts_with("错误：缺少必需的参数：--output"),
             "{error}"
         );
+        let (help, _) = run(&["prefill", "--help"]);
+        assert!(help.contains("（可选：自评、监控）"), "{help}");
+        let (error, _) = run(&["prefill", "--stage", "批复", "x", "-o", "y"]);
+        assert!(error.contains("“批复”无效，可选：自评、监控"), "{error}");
         let (error, _) = run(&["check", "--format", "xml", "x"]);
         assert!(error.contains("“xml”无效，可选：text、json"), "{error}");
         let (error, _) = run(&["mrege"]);

@@ -5,6 +5,7 @@ pub mod diff;
 pub mod extract;
 pub mod merge;
 pub(crate) mod output;
+pub mod prefill;
 pub mod score;
 pub mod serve;
 pub mod split;
@@ -30,6 +31,7 @@ pub fn run(cli: crate::cli::Cli) -> anyhow::Result<i32> {
         crate::cli::Command::Merge(args) => merge::run(&args, &limits),
         crate::cli::Command::Split(args) => split::run(&args, &limits),
         crate::cli::Command::Template(args) => template::run(&args),
+        crate::cli::Command::Prefill(args) => prefill::run(&args, &limits),
         crate::cli::Command::Score(args) => score::run(&args, &limits),
         crate::cli::Command::Diff(args) => diff::run(&args, &limits),
         crate::cli::Command::Serve(args) => serve::run(&args, &limits),

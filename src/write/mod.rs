@@ -108,6 +108,33 @@ pub fn project_workbook(p: &Project, l: &Layout<'_>) -> Result<Vec<u8>, XlsxErro
     wb.save_to_buffer()
 }
 
+/// A project carried forward into the 自评表 or 监控表 of `l` (a stage's layout): its
+/// targets, funds and 分值 filled in, formulas for 执行率, 得分 and 总分, the rest left for
+/// the department. Not marked as jixiao's own output: it comes back filled in.
+///
+/// # Errors
+/// When rust_xlsxwriter refuses a cell.
+pub fn prefilled_workbook(
+    p: &Project,
+    l: &Layout<'_>,
+    reverse: crate::score::Reverse,
+) -> Result<Vec<u8>, XlsxError> {
+    if needs_fit(p) {
+        return prefilled_workbook(&fit_project(p), l, reverse);
+    }
+    let mut wb = new_workbook();
+    let mut names = SheetNames::default();
+    let ws = wb
+        .add_worksheet()
+        .set_name(names.unique(p.level2_project.as_deref().unwrap_or("绩效目标表")))?;
+    official::set_up_sheet(ws, l.template)?;
+    let written = stage::write_table(ws, l, 0, p, stage::Mode::Prefill(reverse))?;
+    if l.template.print.repeat_grid_header {
+        ws.set_repeat_rows(written.grid_header, written.grid_header)?;
+    }
+    wb.save_to_buffer()
+}
+
 /// The blank form of a stage's layout (申报表, 监控表, 自评表), one sheet named after it.
 ///
 /// # Errors

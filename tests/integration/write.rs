@@ -238,6 +238,24 @@ fn merge_output_is_byte_identical_across_runs() {
             std::fs::read(dir.path().join("s2").join(&n)).unwrap()
         );
     }
+    // The tables carried forward too, formulas and all.
+    for stage in ["自评", "监控"] {
+        for out in ["p1", "p2"] {
+            let o = format!("{out}{stage}");
+            let run = dir.run(&["prefill", "--stage", stage, "in", "-o", &o]);
+            assert_eq!(run.status.code(), Some(0), "{stage}");
+        }
+        let (a, b) = (format!("p1{stage}"), format!("p2{stage}"));
+        assert_eq!(names(&a), names(&b));
+        assert_eq!(names(&a), names("s1"), "named as split names them");
+        for n in names(&a) {
+            assert_eq!(
+                std::fs::read(dir.path().join(&a).join(&n)).unwrap(),
+                std::fs::read(dir.path().join(&b).join(&n)).unwrap(),
+                "{stage}"
+            );
+        }
+    }
 }
 
 /// Every sample, split, comes back as the same projects in the official layout.
