@@ -72,10 +72,10 @@ pub(super) fn write_funds(
     let mut r = row;
     let first = r;
     let mut execution = Execution::default();
-    let money_hint = || -> Result<DataValidation, XlsxError> {
+    let money_hint = |title: &str| -> Result<DataValidation, XlsxError> {
         DataValidation::new()
             .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
-            .set_input_title("金额（万元）")?
+            .set_input_title(title.replace('\n', ""))?
             .set_input_message("以万元为单位，保留两位小数")?
             .set_error_message("请填写不小于 0 的数字（万元）")
     };
@@ -87,7 +87,7 @@ pub(super) fn write_funds(
                 ws.write_number_with_format(r, 3, number(*x), &s.money)?;
             }
             if mode == Mode::Blank {
-                ws.add_data_validation(r, 3, r, 3, &money_hint()?)?;
+                ws.add_data_validation(r, 3, r, 3, &money_hint("金额（万元）")?)?;
             }
             ws.set_row_height(r, height(1))?;
             r += 1;
@@ -97,17 +97,14 @@ pub(super) fn write_funds(
     }
     // Columns stand at the right; the lines' labels take the room left of them.
     let c0 = last + 1 - columns.len() as u16;
-    let head_lines = columns
-        .iter()
-        .map(|c| form.words(&c.header).lines().count() as u32)
-        .max()
-        .unwrap_or(1);
     span(ws, r, (2, c0 - 1), "", &s.label)?;
-    let mut head_lines = head_lines;
+    let mut head_lines = 1;
     for (k, c) in columns.iter().enumerate() {
         let col = c0 + k as u16;
         let text = form.words(&c.header);
-        head_lines = head_lines.max(across.lines(&text, across.width(col, col)));
+        head_lines = head_lines
+            .max(text.lines().count() as u32)
+            .max(across.lines(&text, across.width(col, col)));
         ws.write_string_with_format(r, col, &text, &s.label)?;
     }
     ws.set_row_height(r, height(head_lines.max(1)))?;
@@ -150,21 +147,22 @@ pub(super) fn write_funds(
                 (FundValue::Initial | FundValue::Budget | FundValue::Executed, _)
                 | (FundValue::Expected, _) => {
                     ws.write_blank(r, col, &f.money_input)?;
-                    let title = form.words(&c.header);
-                    let v = DataValidation::new()
-                        .allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0))
-                        .set_input_title(title.replace('\n', ""))?
-                        .set_input_message("以万元为单位，保留两位小数")?
-                        .set_error_message("请填写不小于 0 的数字（万元）")?;
+                    let v = money_hint(&form.words(&c.header))?;
                     ws.add_data_validation(r, col, r, col, &v)?;
                 }
                 (FundValue::Weight, _) if total_line => {
-                    let w = ex
-                        .and_then(|e| e.weight)
-                        .unwrap_or(crate::score::EXECUTION_WEIGHT);
-                    ws.write_number_with_format(r, col, number(w), &f.number)?;
+                    // A copy shows the 分值 as read; a form to fill starts from 10号's 10.
+                    let read = ex.and_then(|e| e.weight);
+                    let w = match mode {
+                        Mode::Copy => read,
+                        _ => read.or(Some(crate::score::EXECUTION_WEIGHT)),
+                    };
+                    match w {
+                        Some(w) => ws.write_number_with_format(r, col, number(w), &f.number)?,
+                        None => ws.write_blank(r, col, &f.number)?,
+                    };
                     execution.weight = Some(a1(r, u32::from(col)));
-                    execution.weight_value = Some(w);
+                    execution.weight_value = w;
                 }
                 (FundValue::Rate, Mode::Copy) if total_line => {
                     let v = ex.and_then(|e| e.rate.clone()).unwrap_or_default();

@@ -145,7 +145,8 @@ fn number(d: Decimal) -> f64 {
 /// Writes one project's table (or a blank one) from `row` down.
 ///
 /// # Errors
-/// When rust_xlsxwriter refuses a cell, a merge or a validation.
+/// When the layout has no stage's form (it is the official one), or rust_xlsxwriter
+/// refuses a cell, a merge or a validation.
 pub fn write_table(
     ws: &mut Worksheet,
     l: &Layout<'_>,
@@ -154,10 +155,12 @@ pub fn write_table(
     mode: Mode,
 ) -> Result<Written, XlsxError> {
     let t = l.template;
-    let form = t
-        .form
-        .as_ref()
-        .expect("a stage's layout is written with its form");
+    let Some(form) = t.form.as_ref() else {
+        return Err(XlsxError::ParameterError(format!(
+            "版式“{}”没有 [form]，不是申报表、监控表或自评表的版式",
+            t.name
+        )));
+    };
     let across = Across::new(&t.columns.widths, t.fonts.body_size);
     let f = Formats::new(t);
     // A formula whose result is blank until the department types stores the empty
@@ -398,7 +401,11 @@ fn write_grid(
                 continue;
             }
             let header = form.words(&c.header);
-            let prefill = matches!(mode, Mode::Prefill(_));
+            let rule = match mode {
+                Mode::Prefill(reverse) => Some(reverse),
+                _ => None,
+            };
+            let prefill = rule.is_some();
             match c.content {
                 Content::Weight => {
                     match i.weight {
@@ -411,9 +418,7 @@ fn write_grid(
                         cell_at(r, Content::Actual).unwrap_or_default(),
                         cell_at(r, Content::Weight).unwrap_or_default(),
                     );
-                    let Mode::Prefill(reverse) = mode else {
-                        unreachable!()
-                    };
+                    let reverse = rule.unwrap_or_default();
                     match formula::indicator_score(i, &actual, &weight, reverse) {
                         Some(text) => {
                             ws.write_formula_with_format(r, col, Formula::new(text), &f.number)?
