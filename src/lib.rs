@@ -318,15 +318,22 @@ fn extract_sheets_within(
                 )
             });
         }
-        for ((r, c), text) in &sheet.uncalculated {
+        for u in &sheet.uncalculated {
+            let message = if u.as_text {
+                format!(
+                    "公式“{}”没有计算结果（未在 Excel 中保存过），按文本读取",
+                    u.formula
+                )
+            } else {
+                format!(
+                    "公式“{}”没有计算结果（未在 Excel 中保存过），其值未读取；请在 Excel 或 WPS 中打开并保存后重新提交",
+                    u.formula
+                )
+            };
             diagnostics.push(Diagnostic {
                 sheet: Some(sheet.name.clone()),
-                cell: Some(text::a1(*r, *c)),
-                ..Diagnostic::file(
-                    Rule::FormulaWithoutValue,
-                    display,
-                    format!("公式“{text}”没有计算结果（未在 Excel 中保存过），按文本读取"),
-                )
+                cell: Some(text::a1(u.at.0, u.at.1)),
+                ..Diagnostic::file(Rule::FormulaWithoutValue, display, message)
             });
         }
         let (p, d) = match locate::locate_at_most(display, sheet, tables_left) {

@@ -32,7 +32,7 @@ pub struct Sheet {
     pub ignored_cells: u64,
     /// Formula cells without a value, read as their formula's text: (row, column) and
     /// that text.
-    pub uncalculated: Vec<((u32, u32), String)>,
+    pub uncalculated: Vec<Uncalculated>,
     /// Further sheets of the workbook with this same name: the parsers reach a sheet by
     /// its name, so those could not be read.
     pub same_name: usize,
@@ -41,6 +41,19 @@ pub struct Sheet {
     pub same_part: Vec<String>,
     /// Tables nested inside a cell (.ods): their content is not read.
     pub nested_tables: usize,
+}
+
+/// A formula cell saved without its value (never opened in Excel, or saved by a
+/// script).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uncalculated {
+    /// (row, column)
+    pub at: (u32, u32),
+    /// The formula as written, with its `=`.
+    pub formula: String,
+    /// Read as its text (`=4次`, `=100%`: what scripts write as formulas); otherwise a
+    /// real formula whose value nobody computed, and the cell is left blank.
+    pub as_text: bool,
 }
 
 impl Sheet {

@@ -6,7 +6,8 @@ use std::io::Cursor;
 use calamine::{DataRef, Reader, Xlsb, Xlsx};
 
 use super::{
-    Budget, CellValue, Grid, Limits, ReadError, Rect, Sheet, Zip, corrupt, excel_date, xlsx_merges,
+    Budget, CellValue, Grid, Limits, ReadError, Rect, Sheet, Uncalculated, Zip, corrupt,
+    excel_date, xlsx_merges,
 };
 
 /// .xlsx and .xlsb are read as a stream of cells: a range would allocate the whole
@@ -38,28 +39,40 @@ pub(super) fn read_xlsx(
                 .map_err(corrupt)?
                 .map(|c| (c.get_position(), from_data_ref(c.get_value()))))
         })?;
-        // A formula with no value is read as its text (=4次 as scripts write it), and
-        // said: never a silent blank.
-        let missing: Vec<((u32, u32), String)> = scanned
+        // A formula with no value is read as its text when it is no formula at all
+        // (=4次 as scripts write it), else left blank; either way said, never silent.
+        let missing: Vec<Uncalculated> = scanned
             .uncalculated
             .into_iter()
-            .filter(|((r, c), _)| sheet.grid.get(*r, *c).is_none() && *c <= limits.max_columns)
+            .filter(|((r, c), _)| {
+                *c <= limits.max_columns
+                    && match sheet.grid.get(*r, *c) {
+                        None => true,
+                        Some(CellValue::Text(t)) => t.is_empty(),
+                        Some(_) => false,
+                    }
+            })
+            .map(|(at, f)| Uncalculated {
+                at,
+                as_text: !computes(&f),
+                formula: format!("={f}"),
+            })
             .collect();
         if !missing.is_empty() {
             let g = &sheet.grid;
+            let blanked: std::collections::HashSet<(u32, u32)> =
+                missing.iter().map(|m| m.at).collect();
             let mut cells: Vec<(u32, u32, CellValue)> = g
                 .row_indices()
                 .flat_map(|r| g.row(r).iter().map(move |(c, v)| (r, *c, v.clone())))
+                .filter(|(r, c, _)| !blanked.contains(&(*r, *c)))
                 .collect();
-            for ((r, c), f) in &missing {
-                cells.push((*r, *c, CellValue::Text(format!("={f}"))));
+            for m in missing.iter().filter(|m| m.as_text) {
+                cells.push((m.at.0, m.at.1, CellValue::Text(m.formula.clone())));
             }
             let merges = g.merges().to_vec();
             sheet.grid = Grid::new(cells, merges);
-            sheet.uncalculated = missing
-                .into_iter()
-                .map(|(at, f)| (at, format!("={f}")))
-                .collect();
+            sheet.uncalculated = missing;
         }
         sheet.same_part = scanned.aliases;
         sheets.push(sheet);
@@ -178,4 +191,46 @@ fn from_data_ref(d: &DataRef<'_>) -> Option<CellValue> {
         DataRef::Error(e) => CellValue::Error(e.to_string()),
         DataRef::Empty => return None,
     })
+}
+
+/// Whether a formula's text is one a spreadsheet computes (a function call, a cell
+/// reference), as opposed to a value a script wrote after an `=` (`4次`, `100%`, `1.5`).
+fn computes(formula: &str) -> bool {
+    let b = formula.as_bytes();
+    (0..b.len()).any(|i| {
+        let starts = b[i].is_ascii_uppercase() && (i == 0 || !b[i - 1].is_ascii_alphanumeric());
+        if !starts {
+            return false;
+        }
+        let letters = b[i..].iter().take_while(|c| c.is_ascii_uppercase()).count();
+        match b.get(i + letters) {
+            // SUM( ROUND(
+            Some(b'(') => true,
+            // E12, $E$12, AB3 (a reference has at most three letters)
+            Some(d) if d.is_ascii_digit() => letters <= 3,
+            Some(b'$') => true,
+            _ => false,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::computes;
+
+    #[test]
+    fn which_formulas_compute() {
+        for f in [
+            "ROUND(E12/F12*10,2)",
+            "SUM(A1:A3)",
+            "E12*0.5",
+            "$F$3",
+            "IF(G5>=H5,10,0)",
+        ] {
+            assert!(computes(f), "{f}");
+        }
+        for f in ["4次", "100%", "1.5", "＝1次", "≥95%", "2024年"] {
+            assert!(!computes(f), "{f}");
+        }
+    }
 }

@@ -71,10 +71,19 @@ pub struct Scanned {
     pub aliases: Vec<String>,
 }
 
-/// Formula cells without a cached value: a `</f>` closing straight into `</c>`.
+/// Formula cells without a cached value: a `</f>` closing straight into `</c>`, or into
+/// an empty value (`<v/>`, `<v />`, `<v></v>`: openpyxl saves a formula so, as it
+/// computes none).
 fn uncalculated(xml: &[u8]) -> Vec<((u32, u32), String)> {
     let mut out = Vec::new();
-    for end in memchr::memmem::find_iter(xml, b"</f></c>") {
+    for end in memchr::memmem::find_iter(xml, b"</f>") {
+        let after = &xml[end + 4..];
+        if !["</c>", "<v/></c>", "<v /></c>", "<v></v></c>"]
+            .iter()
+            .any(|end| after.starts_with(end.as_bytes()))
+        {
+            continue;
+        }
         let before = &xml[..end];
         let Some(f_open) = memchr::memmem::rfind(before, b"<f") else {
             continue;

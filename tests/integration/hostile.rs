@@ -767,6 +767,57 @@ fn a_formula_without_value_is_read_as_its_text() {
     assert!(warned, "{}", doc["diagnostics"]);
 }
 
+/// A real formula saved without its value (openpyxl writes `<f>…</f><v />`) is left
+/// blank and said, never read as a blank in silence nor as its formula's text; a value
+/// written after `=` in the same way is read as its text.
+#[test]
+fn a_computing_formula_without_value_is_said_and_left_blank() {
+    let rows = format!(
+        r#"<row r="1">{}{}</row><row r="2">{}{}</row><row r="3">{}<c r="B3"><f>ROUND(D3*2,2)</f><v /></c></row><row r="4">{}{}{}</row><row r="5">{}{}<c r="C5" t="str"><f>100%</f><v></v></c></row>"#,
+        text_cell("A1", "项目名称"),
+        text_cell("B1", "机关党建工作"),
+        text_cell("A2", "主管部门"),
+        text_cell("B2", "中共黔南州直属机关工作委员会"),
+        text_cell("A3", "年度资金总额"),
+        text_cell("A4", "一级指标"),
+        text_cell("B4", "三级指标"),
+        text_cell("C4", "指标值"),
+        text_cell("A5", "产出指标"),
+        text_cell("B5", "创建合格率"),
+    );
+    let (x, _, _) = extract_one(
+        "f.xlsx",
+        &raw_xlsx(&[("Sheet1", rows)], zip::CompressionMethod::Deflated),
+        &[],
+    );
+    assert_eq!(x.projects[0].funds.total, None, "{:?}", x.projects[0].funds);
+    assert_eq!(x.projects[0].indicators[0].value.text, "=100%");
+    let said: Vec<(&str, &str)> = x
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.as_str() == "formula-without-value")
+        .map(|d| (d.cell.as_deref().unwrap_or(""), d.message.as_str()))
+        .collect();
+    assert_eq!(said.len(), 2, "{:?}", x.diagnostics);
+    assert!(
+        said.iter()
+            .any(|(c, m)| *c == "B3" && m.contains("其值未读取")),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|(c, m)| *c == "C5" && m.contains("按文本读取")),
+        "{said:?}"
+    );
+    assert!(
+        x.diagnostics
+            .iter()
+            .any(|d| d.rule.as_str() == "empty-field" && d.message.contains("年度资金总额")),
+        "{:?}",
+        x.diagnostics
+    );
+}
+
 /// Refusals say in Chinese what is wrong; a library's English comes only with --verbose.
 #[test]
 fn refusals_speak_chinese() {
