@@ -74,6 +74,29 @@ pub(super) fn read_xlsx(
             sheet.grid = Grid::new(cells, merges);
             sheet.uncalculated = missing;
         }
+        // 98% typed in Excel is 0.98 shown as a percentage: read as it is shown.
+        if !scanned.percents.is_empty() {
+            let shown: std::collections::HashMap<(u32, u32), String> = scanned
+                .percents
+                .iter()
+                .filter_map(|&(r, c)| match sheet.grid.get(r, c) {
+                    Some(CellValue::Number(x)) => Some(((r, c), percent_text(*x)?)),
+                    _ => None,
+                })
+                .collect();
+            if !shown.is_empty() {
+                let g = &sheet.grid;
+                let cells: Vec<(u32, u32, CellValue)> = g
+                    .row_indices()
+                    .flat_map(|r| g.row(r).iter().map(move |(c, v)| (r, *c, v)))
+                    .map(|(r, c, v)| match shown.get(&(r, c)) {
+                        Some(text) => (r, c, CellValue::Text(text.clone())),
+                        None => (r, c, v.clone()),
+                    })
+                    .collect();
+                sheet.grid = Grid::new(cells, g.merges().to_vec());
+            }
+        }
         sheet.same_part = scanned.aliases;
         sheets.push(sheet);
     }
@@ -193,6 +216,13 @@ fn from_data_ref(d: &DataRef<'_>) -> Option<CellValue> {
     })
 }
 
+/// A fraction as the percentage it shows: 0.98 → `98%`, 0.955 → `95.5%` (all the
+/// digits the number holds, not only those the format shows).
+fn percent_text(x: f64) -> Option<String> {
+    let d = crate::value::decimal_from_f64(x)? * rust_decimal::Decimal::ONE_HUNDRED;
+    Some(format!("{}%", d.normalize()))
+}
+
 /// Whether a formula's text is one a spreadsheet computes (a function call, a cell
 /// reference), as opposed to a value a script wrote after an `=` (`4次`, `100%`, `1.5`).
 fn computes(formula: &str) -> bool {
@@ -217,6 +247,13 @@ fn computes(formula: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::computes;
+
+    #[test]
+    fn percentages_as_shown() {
+        assert_eq!(super::percent_text(0.98).as_deref(), Some("98%"));
+        assert_eq!(super::percent_text(0.955).as_deref(), Some("95.5%"));
+        assert_eq!(super::percent_text(1.0).as_deref(), Some("100%"));
+    }
 
     #[test]
     fn which_formulas_compute() {

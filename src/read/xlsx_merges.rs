@@ -1,4 +1,5 @@
-//! Merged regions of an .xlsx, found by scanning each sheet's XML after its cells.
+//! Merged regions of an .xlsx, found by scanning each sheet's XML after its cells; on
+//! the same pass, formulas saved without values and numbers shown as percentages.
 //!
 //! calamine parses a whole sheet a second time to give its merged regions; the
 //! `<mergeCell ref="A1:F2"/>` elements all follow `</sheetData>`, so a byte search from
@@ -23,6 +24,7 @@ pub fn merged_regions(zip: &mut Zip<'_>) -> Result<HashMap<String, Scanned>, Rea
         entry.read_to_end(&mut buf).map_err(corrupt)?;
         Ok(buf)
     };
+    let percent_styles = percent_styles(zip);
     let targets = relationships(&read(zip, "xl/_rels/workbook.xml.rels")?)?;
     let sheets = sheet_ids(&read(zip, "xl/workbook.xml")?)?;
     let mut out = HashMap::new();
@@ -53,11 +55,136 @@ pub fn merged_regions(zip: &mut Zip<'_>) -> Result<HashMap<String, Scanned>, Rea
             Scanned {
                 merges: scan(&xml),
                 uncalculated: uncalculated(&xml),
+                percents: if percent_styles.is_empty() {
+                    Vec::new()
+                } else {
+                    percent_cells(&xml, &percent_styles)
+                },
                 aliases: Vec::new(),
             },
         );
     }
     Ok(out)
+}
+
+/// The cell styles (indices into `cellXfs`) that show a number as a percentage: the
+/// built-in formats 9 (`0%`) and 10 (`0.00%`), and any custom one with a `%` outside
+/// quotes. Typed as `98%` in Excel, a cell stores 0.98 under such a style.
+fn percent_styles(zip: &mut Zip<'_>) -> std::collections::HashSet<u32> {
+    let mut out = std::collections::HashSet::new();
+    let Ok(entry) = zip.by_name("xl/styles.xml") else {
+        return out;
+    };
+    let mut xml = Vec::new();
+    if entry.take(16 << 20).read_to_end(&mut xml).is_err() {
+        return out;
+    }
+    let Ok(text) = std::str::from_utf8(&xml) else {
+        return out;
+    };
+    let mut percent_formats: std::collections::HashSet<u32> = [9, 10].into();
+    let mut reader = quick_xml::Reader::from_str(text);
+    let (mut in_cell_xfs, mut index) = (false, 0u32);
+    let attr = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> Option<String> {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.local_name().as_ref() as &str == name)
+            .and_then(|a| {
+                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .ok()
+                    .map(|v| v.into_owned())
+            })
+    };
+    loop {
+        let Ok(event) = reader.read_event() else {
+            return out;
+        };
+        match &event {
+            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() as &str {
+                "numFmt" => {
+                    let id = attr(e, "numFmtId").and_then(|v| v.parse().ok());
+                    let code = attr(e, "formatCode").unwrap_or_default();
+                    if let Some(id) = id
+                        && shows_percent(&code)
+                    {
+                        percent_formats.insert(id);
+                    }
+                }
+                "cellXfs" => in_cell_xfs = matches!(event, Event::Start(_)),
+                "xf" if in_cell_xfs => {
+                    let id = attr(e, "numFmtId").and_then(|v| v.parse::<u32>().ok());
+                    if id.is_some_and(|id| percent_formats.contains(&id)) {
+                        out.insert(index);
+                    }
+                    index += 1;
+                }
+                _ => {}
+            },
+            Event::End(e) if e.local_name().as_ref() as &str == "cellXfs" => in_cell_xfs = false,
+            Event::Eof => return out,
+            _ => {}
+        }
+    }
+}
+
+/// Whether a number format shows a percentage: a `%` outside quoted text and escapes.
+fn shows_percent(code: &str) -> bool {
+    let mut quoted = false;
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '\\' => {
+                chars.next();
+            }
+            '%' if !quoted => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The numeric cells of a sheet whose style is one of `styles`: `<c r="F12" s="7">`
+/// without a `t` (or with `t="n"`).
+fn percent_cells(xml: &[u8], styles: &std::collections::HashSet<u32>) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    for at in memchr::memmem::find_iter(xml, b"<c ") {
+        let tag = &xml[at + 3..];
+        let Some(end) = memchr::memchr(b'>', tag) else {
+            break;
+        };
+        let tag = &tag[..end];
+        let value = |name: &[u8]| -> Option<&[u8]> {
+            let mut from = 0;
+            while let Some(i) = memchr::memmem::find(&tag[from..], name) {
+                let i = from + i;
+                let boundary = i == 0 || tag[i - 1].is_ascii_whitespace();
+                let rest = &tag[i + name.len()..];
+                if boundary && rest.starts_with(b"=\"") {
+                    let rest = &rest[2..];
+                    return memchr::memchr(b'"', rest).map(|close| &rest[..close]);
+                }
+                from = i + name.len();
+            }
+            None
+        };
+        if value(b"t").is_some_and(|t| t != b"n") {
+            continue;
+        }
+        let style = value(b"s")
+            .and_then(|v| std::str::from_utf8(v).ok())
+            .and_then(|v| v.parse::<u32>().ok());
+        if !style.is_some_and(|s| styles.contains(&s)) {
+            continue;
+        }
+        if let Some(pos) = value(b"r")
+            .and_then(|r| std::str::from_utf8(r).ok())
+            .and_then(parse_a1)
+        {
+            out.push(pos);
+        }
+    }
+    out
 }
 
 /// What the byte scan of one sheet found.
@@ -67,6 +194,8 @@ pub struct Scanned {
     /// Cells holding a formula and no value (`<c r="E5"><f>4次</f></c>`), as scripts
     /// write them: (row, column) and the formula's text.
     pub uncalculated: Vec<((u32, u32), String)>,
+    /// Numeric cells shown as a percentage (0.98 under `0%`): (row, column).
+    pub percents: Vec<(u32, u32)>,
     /// Later sheets whose part is this sheet's own: left out.
     pub aliases: Vec<String>,
 }
@@ -215,6 +344,15 @@ fn for_each_element(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentages_by_their_cells_styles() {
+        assert!(shows_percent("0%") && shows_percent("0.0%;[Red]-0.0%"));
+        assert!(!shows_percent("\"%\"0") && !shows_percent("0\\%") && !shows_percent("0.00"));
+        let styles = [2u32].into();
+        let xml = br#"<sheetData><row r="12"><c r="E12" s="2"><v>0.98</v></c><c r="F12" s="2" t="s"><v>3</v></c><c r="G12" s="1"><v>0.5</v></c><c s="2" r="H12" t="n"><v>1</v></c></row></sheetData>"#;
+        assert_eq!(percent_cells(xml, &styles), vec![(11, 4), (11, 7)]);
+    }
 
     #[test]
     fn merge_cells_after_the_data() {

@@ -120,3 +120,69 @@ fn merging_self_evaluations_rolls_up_their_scores() {
     assert_eq!(sheet["H8"], "优 2");
     assert!(sheet["A8"].as_str().unwrap_or_default().starts_with("合计"));
 }
+
+/// The same 自评表 as a department saves it from Excel, where 98% typed into a cell is
+/// the number 0.98 shown as a percentage: read as shown, it scores the same.
+#[test]
+fn percentages_typed_in_excel_read_as_shown() {
+    use jixiao::read::CellValue;
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/real/b_yunnan_yongde_2022_ziping.grid"),
+    )
+    .expect("grid");
+    let fixture = crate::grid::parse(&text);
+    let sheet = &fixture.sheets[0];
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(&sheet.name).unwrap();
+    let percent = rust_xlsxwriter::Format::new().set_num_format("0%");
+    // Merged first: a merge writes its first cell, which the value then replaces.
+    for m in sheet.grid.merges() {
+        ws.merge_range(
+            m.first_row,
+            m.first_col as u16,
+            m.last_row,
+            m.last_col as u16,
+            "",
+            &rust_xlsxwriter::Format::new(),
+        )
+        .ok();
+    }
+    let mut typed = 0;
+    for r in sheet.grid.row_indices() {
+        for (c, v) in sheet.grid.row(r) {
+            match v {
+                CellValue::Text(t)
+                    if t.ends_with('%') && t[..t.len() - 1].parse::<f64>().is_ok() =>
+                {
+                    let x: f64 = t[..t.len() - 1].parse().unwrap();
+                    ws.write_number_with_format(r, *c as u16, x / 100.0, &percent)
+                        .unwrap();
+                    typed += 1;
+                }
+                CellValue::Text(t) => {
+                    ws.write_string(r, *c as u16, t).unwrap();
+                }
+                CellValue::Number(x) => {
+                    ws.write_number(r, *c as u16, *x).unwrap();
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+    assert!(typed >= 5, "{typed} percentages typed as numbers");
+    let w = Workdir::new();
+    w.write("永德.xlsx", &book.save_to_buffer().unwrap());
+    let out = w.run(&["score", "永德.xlsx", "--format", "json"]);
+    let scored: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(scored[0]["total"], "99.8", "{}", scored[0]);
+    let x = w.run(&["extract", "永德.xlsx"]);
+    let doc: serde_json::Value = serde_json::from_slice(&x.stdout).expect("json");
+    let actuals: Vec<&str> = doc["projects"][0]["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["actual"].as_str())
+        .collect();
+    assert!(actuals.contains(&"98%"), "{actuals:?}");
+}
