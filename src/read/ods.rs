@@ -230,8 +230,14 @@ fn finish_cell(
 /// The value of a typed cell (numbers, booleans); text cells are read from their paragraphs.
 fn typed_value(e: &BytesStart<'_>) -> Option<CellValue> {
     match attr(e, "office:value-type")?.as_str() {
-        "float" | "percentage" | "currency" => {
-            attr(e, "office:value")?.parse().ok().map(CellValue::Number)
+        "float" | "currency" => attr(e, "office:value")?.parse().ok().map(CellValue::Number),
+        // 98% typed in the cell: read as shown, as .xlsx percentages are.
+        "percentage" => {
+            let fraction: rust_decimal::Decimal = attr(e, "office:value")?.parse().ok()?;
+            Some(CellValue::Text(format!(
+                "{}%",
+                (fraction * rust_decimal::Decimal::ONE_HUNDRED).normalize()
+            )))
         }
         "boolean" => Some(CellValue::Bool(attr(e, "office:boolean-value")? == "true")),
         "date" => {
@@ -302,6 +308,18 @@ mod tests {
         assert_eq!(g.get(0, 3), Some(&CellValue::Text("之后".into())));
         assert_eq!(g.get(1, 0), Some(&CellValue::Text("下一行".into())));
         assert_eq!(sheets[0].nested_tables, 1);
+    }
+
+    #[test]
+    fn percentages_read_as_shown() {
+        let xml = r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="t">
+              <table:table-row><table:table-cell office:value-type="percentage" office:value="0.955"><text:p>96%</text:p></table:table-cell></table:table-row>
+            </table:table></office:spreadsheet></office:body></office:document-content>"#;
+        let sheets = parse_content(xml, &Limits::default()).unwrap();
+        assert_eq!(
+            sheets[0].grid.get(0, 0),
+            Some(&CellValue::Text("95.5%".into()))
+        );
     }
 
     #[test]
