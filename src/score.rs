@@ -230,6 +230,23 @@ pub fn number_in(text: &str) -> Option<Decimal> {
     v.number
 }
 
+/// What a number in unit `from` is multiplied by to be in unit `to`, when the two
+/// differ by a magnitude before one base (元 and 万元, 人次 and 万人次, 米 and 千米).
+fn unit_scale(from: &str, to: &str) -> Option<Decimal> {
+    let split = |u: &str| -> (Decimal, String) {
+        for (prefix, k) in [("亿", 100_000_000i64), ("万", 10_000), ("千", 1_000)] {
+            if let Some(base) = u.strip_prefix(prefix)
+                && !base.is_empty()
+            {
+                return (Decimal::from(k), base.to_string());
+            }
+        }
+        (Decimal::ONE, u.to_string())
+    };
+    let ((kf, bf), (kt, bt)) = (split(from), split(to));
+    (bf == bt).then(|| kf / kt)
+}
+
 /// Scores a 自评表.
 pub fn score_project(p: &Project, reverse: Reverse) -> ProjectScore {
     let ex = p.execution.clone().unwrap_or_default();
@@ -314,7 +331,23 @@ pub fn score_indicator(i: &Indicator, weight: Option<Decimal>, reverse: Reverse)
         return s;
     };
     let target = i.value.number;
-    let actual = Value::parse(actual_text).number;
+    let parsed = Value::parse(actual_text);
+    let actual = match (
+        parsed.number,
+        i.value.unit.as_deref(),
+        parsed.unit.as_deref(),
+    ) {
+        (Some(n), Some(want), Some(got)) if want != got => match unit_scale(got, want) {
+            Some(k) => Some(n * k),
+            None => {
+                s.why_not = Some(format!(
+                    "实际完成值的单位“{got}”与指标值的单位“{want}”不同，无法比较"
+                ));
+                return s;
+            }
+        },
+        (n, _, _) => n,
+    };
     let (Some(target), Some(dir)) = (target, direction(i)) else {
         // Qualitative: the department grades within the band its 实际完成值 names.
         s.band = band_of(actual_text, &i.value.text);
@@ -471,6 +504,39 @@ mod tests {
             Reverse::Ratio,
         );
         assert_eq!(s.computed, Some(d("10")));
+    }
+
+    #[test]
+    fn actuals_in_another_magnitude_of_the_unit_are_converted() {
+        // 158000元 spent against ≤16万元: 15.8万元, met.
+        let s = score_indicator(
+            &ind("产出指标", "成本指标", "≤16万元", "158000元"),
+            Some(d("10")),
+            Reverse::Ratio,
+        );
+        assert_eq!((s.met, s.computed), (Some(true), Some(d("10"))));
+        // 1.2万人次 against ≥10000人次.
+        let s = score_indicator(
+            &ind("产出指标", "数量指标", "≥10000人次", "1.2万人次"),
+            Some(d("10")),
+            Reverse::Ratio,
+        );
+        assert_eq!(s.met, Some(true));
+        // Units that do not convert are said, not compared.
+        let s = score_indicator(
+            &ind("产出指标", "数量指标", "≥10次", "8个"),
+            Some(d("10")),
+            Reverse::Ratio,
+        );
+        assert_eq!(s.computed, None);
+        assert!(s.why_not.unwrap().contains("单位"));
+        // An actual without a unit is in the target's.
+        let s = score_indicator(
+            &ind("产出指标", "质量指标", "≥95%", "90"),
+            Some(d("10")),
+            Reverse::Ratio,
+        );
+        assert_eq!(s.computed, Some(d("9.47")));
     }
 
     #[test]
