@@ -50,13 +50,13 @@ pub fn blank_form_for(l: &Layout<'_>, approved: bool) -> Result<Vec<u8>, XlsxErr
         ..Project::default()
     };
     let no_parts = crate::template::TitleParts::default();
-    let form_layout = Layout::new(l.template, &no_parts);
+    let form_layout = Layout::fillable(l.template, &no_parts);
     let head = official::write_header(ws, &form_layout, 0, &blank, LAST, &WIDTHS)?;
     // Room for a goal of a few hundred characters: a row's height does not grow by
     // itself as a clerk types.
     ws.set_row_height(head - 1, height(6))?;
     hints(ws, head)?;
-    let s = &l.styles;
+    let s = &form_layout.styles;
     for (c, label) in ["一级指标", "二级指标", "三级指标", "符号", "指标值", "说明"]
         .iter()
         .enumerate()
@@ -73,11 +73,6 @@ pub fn blank_form_for(l: &Layout<'_>, approved: bool) -> Result<Vec<u8>, XlsxErr
     }
     ws.merge_range(head, 0, last, 0, "绩\n效\n指\n标", &s.head)?;
     let level1: Vec<&str> = FRAMEWORK.iter().map(|(l1, _)| *l1).collect();
-    let mut level2: Vec<&str> = FRAMEWORK
-        .iter()
-        .flat_map(|(_, l2)| l2.iter().copied())
-        .collect();
-    level2.dedup();
     let list = |items: &[&str], title: &str, message: &str| -> Result<DataValidation, XlsxError> {
         DataValidation::new()
             .allow_list_strings(items)?
@@ -95,13 +90,7 @@ pub fn blank_form_for(l: &Layout<'_>, approved: bool) -> Result<Vec<u8>, XlsxErr
             "从列表中选择：产出、效益、满意度（或新框架的成本）指标",
         )?,
     )?;
-    ws.add_data_validation(
-        first,
-        2,
-        last,
-        2,
-        &list(&level2, "二级指标", "从列表中选择与一级指标对应的二级指标")?,
-    )?;
+    ws.add_data_validation(first, 2, last, 2, &level2_list(first, 1)?)?;
     ws.add_data_validation(
         first,
         4,
@@ -126,7 +115,65 @@ pub fn blank_form_for(l: &Layout<'_>, approved: bool) -> Result<Vec<u8>, XlsxErr
         .set_input_message("填写具体指标名称，如 创建合格率")?;
     ws.add_data_validation(first, 3, last, 3, &name)?;
     ws.set_repeat_rows(head, head)?;
+    protect(ws);
+    framework_lists(&mut wb)?;
     Ok(wb.save_to_buffer()?.to_vec())
+}
+
+/// The sheet holding each 一级指标's 二级 list, for the dropdown that depends on it.
+const LISTS: &str = "指标选项";
+
+/// Writes the framework's 二级 lists on a hidden sheet, one column a 一级指标, each
+/// range named after its 一级 (产出指标 → 数量指标 … 成本指标), so a 二级 dropdown can
+/// offer only the 二级 of the 一级 chosen beside it (`INDIRECT`, as Excel users build
+/// dependent lists).
+///
+/// # Errors
+/// When rust_xlsxwriter refuses the sheet or a name.
+pub(crate) fn framework_lists(wb: &mut rust_xlsxwriter::Workbook) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name(LISTS)?;
+    let mut names = Vec::new();
+    for (c, (l1, l2s)) in FRAMEWORK.iter().enumerate() {
+        let c = c as u16;
+        ws.write_string(0, c, *l1)?;
+        for (r, l2) in l2s.iter().enumerate() {
+            ws.write_string(r as u32 + 1, c, *l2)?;
+        }
+        let col = crate::text::a1(0, u32::from(c));
+        let col = col.trim_end_matches(|ch: char| ch.is_ascii_digit());
+        names.push((*l1, format!("='{LISTS}'!${col}$2:${col}${}", l2s.len() + 1)));
+    }
+    ws.set_hidden(true);
+    for (name, range) in names {
+        wb.define_name(name, &range)?;
+    }
+    Ok(())
+}
+
+/// The 二级 dropdown of rows from `first`: the list named by the 一级 in column
+/// `level1` of the same row.
+pub(crate) fn level2_list(first: u32, level1: u16) -> Result<DataValidation, XlsxError> {
+    let at = crate::text::a1(first, u32::from(level1));
+    let (col, row) = at.split_at(at.find(|c: char| c.is_ascii_digit()).unwrap_or(at.len()));
+    DataValidation::new()
+        .allow_list_formula(rust_xlsxwriter::Formula::new(format!(
+            "INDIRECT(${col}{row})"
+        )))
+        .set_input_title("二级指标")?
+        .set_input_message("先选一级指标，再从列表中选择它下面的二级指标")
+}
+
+/// Protects the labels from a slip of the keyboard (no password: the sheet is a form,
+/// not a secret); rows can still be added, and every fillable cell is unlocked.
+pub(crate) fn protect(ws: &mut Worksheet) {
+    let options = rust_xlsxwriter::ProtectionOptions {
+        insert_rows: true,
+        delete_rows: true,
+        format_rows: true,
+        format_columns: true,
+        ..Default::default()
+    };
+    ws.protect_with_options(&options);
 }
 
 /// Input hints on the header block's value cells.

@@ -148,6 +148,7 @@ pub fn stage_form(l: &Layout<'_>) -> Result<Vec<u8>, XlsxError> {
     if l.template.print.repeat_grid_header {
         ws.set_repeat_rows(written.grid_header, written.grid_header)?;
     }
+    form::framework_lists(&mut wb)?;
     wb.save_to_buffer()
 }
 

@@ -81,6 +81,26 @@ impl<'a> Layout<'a> {
             styles: Styles::new(template),
         }
     }
+
+    /// As [`Layout::new`], for a form to fill in on a protected sheet: the cells that
+    /// take a value (the title, the header block's values, the grid's rows) are
+    /// unlocked, the labels stay locked.
+    pub fn fillable(template: &'a Template, parts: &'a TitleParts) -> Layout<'a> {
+        let mut styles = Styles::new(template);
+        for f in [
+            &mut styles.title,
+            &mut styles.text,
+            &mut styles.left,
+            &mut styles.money,
+        ] {
+            *f = f.clone().set_unlocked();
+        }
+        Layout {
+            template,
+            parts,
+            styles,
+        }
+    }
 }
 
 /// Where a written table's parts landed.

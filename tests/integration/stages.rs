@@ -431,7 +431,16 @@ fn every_stage_has_a_blank_form_read_as_its_table() {
         assert_eq!(out.status.code(), Some(0), "{stage}");
         let path = w.path().join(format!("{title}（空白）.xlsx"));
         let seen = openpyxl(&path);
-        assert_eq!(seen["sheets"], json!([sheet]), "{stage}");
+        // The form, and the hidden lists its 二级 dropdown depends on.
+        assert_eq!(seen["sheets"], json!([sheet, "指标选项"]), "{stage}");
+        assert_eq!(seen["states"]["指标选项"], "hidden", "{stage}");
+        let indirect = seen["validations"][sheet]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter(|v| v[1].as_str().is_some_and(|f| f.starts_with("INDIRECT(")))
+            .count();
+        assert_eq!(indirect, 1, "{stage}: {}", seen["validations"][sheet]);
         let cells = seen["cells"][sheet].as_object().unwrap();
         assert_eq!(cells["A1"], title, "{stage}");
         assert!(

@@ -396,6 +396,32 @@ fn the_template_filled_in_reads_back() {
     assert!(title.ends_with("申报表"), "{title}");
     assert_eq!(seen["cells"]["绩效目标表"]["A9"], "年度总体目标");
     assert!(seen["heights"]["绩效目标表"]["9"].as_f64().unwrap() >= 90.0);
+    // The labels are protected, the cells to fill are not; the 二级 list is the one
+    // of the 一级 chosen beside it, from a hidden sheet of named lists.
+    assert_eq!(seen["protected"]["绩效目标表"], true);
+    let unlocked: Vec<&str> = seen["unlocked"]["绩效目标表"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    for fill in [
+        "A2", "C4", "F4", "C5", "F5", "D6", "D7", "D8", "C9", "B11", "C11", "D11", "E11", "F11",
+        "G11", "G34",
+    ] {
+        assert!(unlocked.contains(&fill), "{fill} is locked: {unlocked:?}");
+    }
+    for label in ["A4", "E4", "A5", "C6", "A9", "B10", "F10", "A11"] {
+        assert!(!unlocked.contains(&label), "{label} is unlocked");
+    }
+    assert_eq!(seen["states"]["指标选项"], "hidden");
+    assert_eq!(
+        seen["validations"]["绩效目标表"]["C11:C34"],
+        serde_json::json!(["list", "INDIRECT($B11)"])
+    );
+    assert_eq!(seen["names"]["产出指标"], "'指标选项'!$A$2:$A$5");
+    assert_eq!(seen["cells"]["指标选项"]["A5"], "成本指标");
+    assert_eq!(seen["cells"]["指标选项"]["D2"], "服务对象满意度指标");
 
     // Fill it: the cells a department types, into the form's own grid.
     let sheets = jixiao::read::read_bytes(&blank).unwrap();

@@ -556,7 +556,10 @@ fn validations(
         } else {
             Vec::new()
         };
-        let v = if !listed.is_empty() {
+        let level1_col = form.column(Content::Level1).map(|k| k as u16 + 1);
+        let v = if let (Mode::Blank, Content::Level2, Some(l1)) = (mode, c.content, level1_col) {
+            crate::write::form::level2_list(first, l1)?
+        } else if !listed.is_empty() {
             let default = match c.content {
                 Content::Level1 => "从列表中选择：产出、效益、满意度（或新框架的成本）指标",
                 Content::Level2 => "从列表中选择与一级指标对应的二级指标",
