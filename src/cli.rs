@@ -6,8 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// jixiao（绩效）：读取、检查、汇总项目支出绩效目标表。
 ///
-/// Reads project-expenditure performance target tables from .xlsx/.xls/.ods
-/// workbooks in any layout, checks them, and writes them in the official layout.
+/// 读取各部门报送的任何版式的 .xlsx、.xls、.ods 工作簿，检查后按规范格式写出。
 #[derive(Debug, Parser)]
 #[command(name = "jixiao", version, propagate_version = true)]
 pub struct Cli {
