@@ -110,6 +110,7 @@ fn compare_project(got: &Json, want: &Json, err: &mut dyn FnMut(String)) {
         "department",
         "implementer",
         "goal",
+        "goal_period",
         "source_unit",
     ] {
         let Some(w) = want.get(key) else { continue };
@@ -120,7 +121,7 @@ fn compare_project(got: &Json, want: &Json, err: &mut dyn FnMut(String)) {
     }
     if let Some(wf) = want.get("funds") {
         let gf = &got["funds"];
-        for key in ["total", "fiscal"] {
+        for key in ["total", "fiscal", "period"] {
             if let Some(w) = wf.get(key) {
                 let g = decimal(&gf[key]);
                 if g != decimal(w) {
