@@ -75,6 +75,10 @@ pub struct Funds {
     /// Any other listed source (上年结转, 自有资金 beside 非财政拨款, …), by label.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub other: IndexMap<String, Decimal>,
+    /// The whole period's amount (中期, 实施期, 项目总预算) beside the annual one: not
+    /// part of the year's sum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<Decimal>,
 }
 
 impl Funds {

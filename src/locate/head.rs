@@ -49,9 +49,19 @@ pub(super) fn grid_headers(grid: &Grid, cells: &Columns, classes: &Classes) -> V
             .filter(|(_, _, col)| *col == Column::Name)
             .map(|(_, c, _)| *c)
             .collect();
+        let level1_in = |from: u32, to: u32| {
+            row.iter()
+                .any(|(_, c, col)| *col == Column::Level1 && (from..to).contains(c))
+        };
+        let shared_level1 = names.first().is_some_and(|&n| level1_in(0, n));
         let mut bands = Vec::new();
         let mut start = 0;
         for (k, _) in names.iter().enumerate().skip(1) {
+            // 二级 | 三级 | 指标值 again with no 一级 of its own: a second block of the
+            // same table (中期 beside 年度) under the one 一级 column, not a new table.
+            if shared_level1 && !level1_in(names[k - 1] + 1, names[k]) {
+                continue;
+            }
             // The right table begins at the 一级/二级 columns before its 三级指标; the
             // boundary lies in the gap between it and the last cell on the left.
             let first_right = row
@@ -80,6 +90,7 @@ pub(super) fn grid_headers(grid: &Grid, cells: &Columns, classes: &Classes) -> V
                 .copied()
                 .filter(|(_, c, _)| (cols.0..=cols.1).contains(c))
                 .collect();
+            let part = annual_block(grid, classes, part);
             if let Some(head) = grid_head(grid, &part, classes, cols) {
                 heads.push(head);
             }
@@ -88,13 +99,108 @@ pub(super) fn grid_headers(grid: &Grid, cells: &Columns, classes: &Classes) -> V
     heads
 }
 
+/// A header row's cells, split into the columns the grid is read from and the
+/// columns kept aside: where one 一级 column heads two blocks of 二级 | 三级 | 指标值
+/// (a 中期 block beside a 年度 one), the grid is the block under the annual heading
+/// above it (年度目标 over it, 中期滚动目标 over the other), else the first; the other
+/// block's cells are kept as extra columns.
+struct Blocks {
+    read: Columns,
+    aside: Columns,
+    /// The heading over each block kept aside, by its first and last column.
+    headings: Vec<(u32, u32, String)>,
+}
+
+fn annual_block(grid: &Grid, classes: &Classes, row: Columns) -> Blocks {
+    let names: Vec<u32> = row
+        .iter()
+        .filter(|(_, _, col)| *col == Column::Name)
+        .map(|(_, c, _)| *c)
+        .collect();
+    if names.len() < 2 {
+        return Blocks {
+            read: row,
+            aside: Vec::new(),
+            headings: Vec::new(),
+        };
+    }
+    // Each block starts at its 二级 column (or its 三级, without one) after the
+    // previous block's 三级.
+    let starts: Vec<u32> = names
+        .iter()
+        .enumerate()
+        .map(|(k, &n)| {
+            let after = if k == 0 { 0 } else { names[k - 1] + 1 };
+            row.iter()
+                .filter(|(_, c, col)| (after..n).contains(c) && *col == Column::Level2)
+                .map(|(_, c, _)| *c)
+                .min()
+                .unwrap_or(n)
+        })
+        .collect();
+    let r = row[0].0;
+    let headings: Vec<Option<(bool, String)>> = names
+        .iter()
+        .map(|&n| period_heading(grid, classes, r, n))
+        .collect();
+    let pick = headings
+        .iter()
+        .position(|h| h.as_ref().is_some_and(|(period, _)| !period))
+        .or_else(|| headings.iter().position(Option::is_none))
+        .unwrap_or(0);
+    let block_of = |c: u32| starts.iter().rposition(|&s| s <= c);
+    let (read, aside) = row.into_iter().partition(|&(_, c, col)| {
+        col == Column::Level1 || block_of(c).is_none_or(|b| b == pick) || c < starts[0]
+    });
+    let headings = headings
+        .into_iter()
+        .enumerate()
+        .filter(|(k, _)| *k != pick)
+        .filter_map(|(k, h)| {
+            let end = starts.get(k + 1).map_or(u32::MAX, |s| s - 1);
+            h.map(|(_, text)| (starts[k], end, text))
+        })
+        .collect();
+    Blocks {
+        read,
+        aside,
+        headings,
+    }
+}
+
+/// The goal heading above column `c` of header row `r`, and whether it names the
+/// period (中期/长期/实施期 目标: true) or the year (年度目标: false).
+fn period_heading(grid: &Grid, classes: &Classes, r: u32, c: u32) -> Option<(bool, String)> {
+    (r.saturating_sub(6)..r).rev().find_map(|above| {
+        let (v, at) = grid.shown(above, c)?;
+        let period = match classes.get(&at)? {
+            Class::Field {
+                field: Field::GoalPeriod,
+                ..
+            } => true,
+            Class::Field {
+                field: Field::Goal, ..
+            } => false,
+            _ => return None,
+        };
+        Some((period, clean(&v.text()).to_string()))
+    })
+}
+
 /// The header row `row` (its grid header cells within `cols`), if it is one.
-fn grid_head(grid: &Grid, row: &Columns, classes: &Classes, cols: (u32, u32)) -> Option<GridHead> {
-    let r = row.first()?.0;
+fn grid_head(grid: &Grid, row: &Blocks, classes: &Classes, cols: (u32, u32)) -> Option<GridHead> {
+    let Blocks {
+        read,
+        aside,
+        headings,
+    } = row;
+    let r = read.first()?.0;
     let mut columns: IndexMap<Column, u32, rustc_hash::FxBuildHasher> = IndexMap::default();
     let mut bottom = r;
-    for &(_, c, col) in row {
-        columns.entry(col).or_insert(c);
+    for &(_, c, col) in read.iter().chain(aside) {
+        if read.iter().any(|&(_, rc, _)| rc == c) {
+            columns.entry(col).or_insert(c);
+        }
         if let Some(m) = grid.merge_at(r, c) {
             bottom = bottom.max(m.last_row);
         }
@@ -107,7 +213,7 @@ fn grid_head(grid: &Grid, row: &Columns, classes: &Classes, cols: (u32, u32)) ->
     for (c, v) in grid.row(r) {
         // A column whose role an earlier one took (改进措施 after 偏差原因, 全年预计完成情况
         // after 1-6月实际完成值) is kept as an extra column: nothing is dropped.
-        let taken = row
+        let taken = read
             .iter()
             .any(|&(_, cc, col)| cc == *c && columns.get(&col) == Some(c));
         if !(cols.0..=cols.1).contains(c) || taken {
@@ -120,7 +226,12 @@ fn grid_head(grid: &Grid, row: &Columns, classes: &Classes, cols: (u32, u32)) ->
             _ => {
                 // A vertical label (绩效指标) merged down the grid is no column.
                 let vertical = grid.merge_at(r, *c).is_some_and(|m| m.last_row > bottom);
-                let text = clean(&v.text()).to_string();
+                let mut text = clean(&v.text()).to_string();
+                // A block kept aside names its heading: 指标值（中期目标）.
+                if let Some((.., heading)) = headings.iter().find(|(a, b, _)| (a..=b).contains(&c))
+                {
+                    text = format!("{text}（{heading}）");
+                }
                 if !vertical && !text.is_empty() {
                     extra.push((*c, text));
                 }

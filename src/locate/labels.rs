@@ -165,6 +165,15 @@ fn fund_role(core: &str) -> Option<Fund> {
     if has(&["非财政"]) {
         return Some(Fund::NonFiscal);
     }
+    // 中期市财政预算 beside 本年度申请…: the period's amount, not the year's.
+    if has(&["中期", "实施期", "项目总预算", "总投资"]) {
+        return Some(Fund::Period);
+    }
+    // 本年度申请市财政预算资金: the year's amount asked for, whoever pays it.
+    if has(&["本年度", "当年年度"]) && has(&["申请", "预算资金", "预算金额", "预算"])
+    {
+        return Some(Fund::Total);
+    }
     const SOURCES: &[&str] = &[
         "上级",
         "中央",
@@ -366,6 +375,9 @@ pub enum Fund {
     NonFiscal,
     /// Another source, by its label (其他资金, 上年结转, 上级补助资金 …).
     Other(String),
+    /// The whole period's amount (中期市财政预算, 实施期资金总额, 项目总预算) beside the
+    /// annual one.
+    Period,
 }
 
 impl Fund {
@@ -375,6 +387,7 @@ impl Fund {
             Fund::Fiscal => "funds.fiscal".into(),
             Fund::NonFiscal => "funds.non_fiscal".into(),
             Fund::Other(label) => format!("funds.other.{label}"),
+            Fund::Period => "funds.period".into(),
         }
     }
 }

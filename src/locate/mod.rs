@@ -673,6 +673,7 @@ fn funds_in_wan(
             Fund::Other(label) => {
                 funds.other.insert(label, wan);
             }
+            Fund::Period => funds.period = Some(wan),
         }
     }
     funds
@@ -715,6 +716,7 @@ fn fund_name(fund: &Fund) -> &str {
         Fund::Fiscal => "财政拨款",
         Fund::NonFiscal => "非财政拨款",
         Fund::Other(label) => label,
+        Fund::Period => "项目期资金总额",
     }
 }
 
