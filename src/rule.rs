@@ -28,6 +28,8 @@ pub enum Rule {
     DuplicateSheet,
     /// 表头中有未能识别的标签，其值未读取
     UnmappedLabel,
+    /// 指标值按区域分列且各不相同，未合为一个指标值
+    RegionalValue,
     /// 二级项目名称、主管部门或年度资金总额为空
     EmptyField,
     /// 年度资金总额 ≠ 财政拨款 + 非财政拨款（+ 其他来源）
@@ -75,6 +77,7 @@ impl Rule {
         Rule::FormulaWithoutValue,
         Rule::DuplicateSheet,
         Rule::UnmappedLabel,
+        Rule::RegionalValue,
         Rule::EmptyField,
         Rule::FundsSum,
         Rule::CostSum,
@@ -105,6 +108,7 @@ impl Rule {
             Rule::FormulaWithoutValue => "formula-without-value",
             Rule::DuplicateSheet => "duplicate-sheet",
             Rule::UnmappedLabel => "unmapped-label",
+            Rule::RegionalValue => "regional-value",
             Rule::EmptyField => "empty-field",
             Rule::FundsSum => "funds-sum",
             Rule::CostSum => "cost-sum",
@@ -136,6 +140,7 @@ impl Rule {
             Rule::FormulaWithoutValue => Severity::Warning,
             Rule::DuplicateSheet => Severity::Warning,
             Rule::UnmappedLabel => Severity::Warning,
+            Rule::RegionalValue => Severity::Warning,
             Rule::EmptyField => Severity::Error,
             Rule::FundsSum => Severity::Error,
             Rule::CostSum => Severity::Warning,
@@ -166,6 +171,7 @@ impl Rule {
             Rule::FormulaWithoutValue => "公式没有计算结果，按公式文本读取",
             Rule::DuplicateSheet => "工作簿中有同名工作表，只读取了第一个",
             Rule::UnmappedLabel => "表头中有未能识别的标签，其值未读取",
+            Rule::RegionalValue => "指标值按区域分列且各不相同，未合为一个指标值",
             Rule::EmptyField => "二级项目名称、主管部门或年度资金总额为空",
             Rule::FundsSum => "年度资金总额 ≠ 财政拨款 + 非财政拨款（+ 其他来源）",
             Rule::CostSum => "金额类成本指标之和 ≠ 年度资金总额",

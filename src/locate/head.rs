@@ -21,6 +21,9 @@ pub(super) struct GridHead {
     pub(super) extra: Vec<(u32, String)>,
     /// The columns the table keeps to (several tables may stand side by side).
     pub(super) cols: (u32, u32),
+    /// Columns holding the 指标值 once per place (区域目标值 over 新罗区 | 永定区 …, or
+    /// 西坪镇尧山村 | 桃舟乡吾培村 … where no 指标值 column is), with their headers.
+    pub(super) regions: Vec<(u32, String)>,
 }
 
 /// Every grid header row of a sheet, one per table (tables side by side share a row).
@@ -205,8 +208,27 @@ fn grid_head(grid: &Grid, row: &Blocks, classes: &Classes, cols: (u32, u32)) -> 
             bottom = bottom.max(m.last_row);
         }
     }
-    if !(columns.contains_key(&Column::Name) && columns.contains_key(&Column::Value)) {
+    if !columns.contains_key(&Column::Name) {
         return None;
+    }
+    // 区域目标值 merged across columns with the places under it: one value per place.
+    let mut regions = Vec::new();
+    if let Some(&vc) = columns.get(&Column::Value)
+        && let Some(m) = grid.merge_at(r, vc).filter(|m| m.last_col > vc)
+    {
+        let below = m.last_row + 1;
+        regions = grid
+            .row(below)
+            .iter()
+            .filter(|(c, _)| (vc..=m.last_col).contains(c))
+            .map(|(c, v)| (*c, clean(&v.text()).to_string()))
+            .filter(|(_, t)| !t.is_empty())
+            .collect();
+        if regions.len() < 2 {
+            regions.clear();
+        } else {
+            bottom = bottom.max(below);
+        }
     }
     let mut fields = Vec::new();
     let mut extra = Vec::new();
@@ -251,6 +273,21 @@ fn grid_head(grid: &Grid, row: &Blocks, classes: &Classes, cols: (u32, u32)) -> 
     if !is_list {
         fields.clear();
     }
+    // No 指标值 column, but columns headed by places right of the named ones: each
+    // holds the place's value.
+    if !columns.contains_key(&Column::Value) {
+        let last_named = columns.values().copied().max().unwrap_or(0);
+        let places: Vec<(u32, String)> = extra
+            .iter()
+            .filter(|(c, _)| *c > last_named)
+            .cloned()
+            .collect();
+        if places.len() < 2 || !places.iter().all(|(_, t)| names_a_place(t)) {
+            return None;
+        }
+        extra.retain(|(c, _)| *c <= last_named);
+        regions = places;
+    }
     Some(GridHead {
         row: r,
         first_data_row: bottom + 1,
@@ -258,7 +295,30 @@ fn grid_head(grid: &Grid, row: &Blocks, classes: &Classes, cols: (u32, u32)) -> 
         fields,
         extra,
         cols,
+        regions,
     })
+}
+
+/// A header that names a place: 西坪镇尧山村, 笏石街道办, 新罗区, 漳平市 …
+fn names_a_place(text: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "省",
+        "市",
+        "州",
+        "盟",
+        "县",
+        "区",
+        "旗",
+        "镇",
+        "乡",
+        "村",
+        "街道",
+        "街道办",
+        "社区",
+        "办事处",
+    ];
+    let t = text.trim();
+    t.chars().count() <= 12 && ENDINGS.iter().any(|e| t.ends_with(e))
 }
 
 /// The last row of a grid: before the next title, footer or grid, or a header label

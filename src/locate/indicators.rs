@@ -6,14 +6,16 @@ use rustc_hash::FxHashMap as HashMap;
 use super::labels::{Class, Column, Field};
 use super::{GridHead, Header, TableBuilder, squeeze_into};
 use crate::framework::FRAMEWORK;
-use crate::model::{Indicator, IndicatorCells, Project};
+use crate::model::{Diagnostic, Indicator, IndicatorCells, Project};
 use crate::read::CellValue;
+use crate::rule::Rule;
 use crate::text::{a1, a1_range, clean};
 use crate::value::Value;
 
 impl TableBuilder<'_> {
     /// The indicators of rows `from..=to` under `head`.
-    pub(super) fn indicators(&self, head: &GridHead, from: u32, to: u32) -> Vec<Indicator> {
+    pub(super) fn indicators(&mut self, head: &GridHead, from: u32, to: u32) -> Vec<Indicator> {
+        let mut differing = Vec::new();
         let (col_l1, col_l2) = self.level_columns(head, from, to);
         let col = |c: Column| match c {
             Column::Level1 => col_l1,
@@ -38,12 +40,34 @@ impl TableBuilder<'_> {
                 cell.filter(|(_, at)| col(Column::Name).is_none_or(|c| at.1 >= c))
             };
             let name = own(read(Column::Name));
-            let value_cell = own(read(Column::Value));
+            // One value per place: the row's value is theirs when they agree.
+            let places: Vec<(&str, Option<Read>)> = head
+                .regions
+                .iter()
+                .map(|(c, place)| (place.as_str(), read_at(Some(*c))))
+                .collect();
+            let value_cell = if places.is_empty() {
+                own(read(Column::Value))
+            } else {
+                let mut given = places.iter().filter_map(|(_, v)| v.as_ref());
+                let first = given.next().cloned();
+                let agree = given.all(|(t, _)| Some(t) == first.as_ref().map(|(f, _)| f));
+                let all = places.iter().all(|(_, v)| v.is_some());
+                match first {
+                    Some(first) if agree && all => Some(first),
+                    Some((_, at)) => {
+                        differing.push((r, at, name.clone(), places.clone()));
+                        None
+                    }
+                    None => None,
+                }
+            };
             // A form's placeholder row (指标2, ……) with nothing filled in is no indicator.
             let placeholder = name.as_ref().is_some_and(|(t, _)| is_placeholder_name(t))
                 && value_cell.is_none()
                 && read(Column::Actual).is_none();
-            if placeholder || (name.is_none() && value_cell.is_none()) {
+            let no_places = places.iter().all(|(_, v)| v.is_none());
+            if placeholder || (name.is_none() && value_cell.is_none() && no_places) {
                 // A row of 一级/二级 alone starts a run without an indicator of its own.
                 if let Some((t, at)) = &l1 {
                     level1 = (squeeze(t), Some(*at));
@@ -72,10 +96,18 @@ impl TableBuilder<'_> {
                 .map(|(_, at)| *at)
                 .or_else(|| col(Column::Value).map(|c| (r, c)));
             let value_text = value_cell.as_ref().map_or("", |(t, _)| t.as_str());
-            let value = if col(Column::Op).is_some() || col(Column::Unit).is_some() {
+            // 指标方向 holding ≤ or ≥ (福建's 专项 forms) is the operator.
+            let direction_op = read(Column::Direction)
+                .map(|(t, _)| t)
+                .filter(|t| crate::value::Op::parse(t).is_some());
+            let value = if col(Column::Op).is_some()
+                || col(Column::Unit).is_some()
+                || direction_op.is_some()
+            {
                 let op = read(Column::Op)
                     .or_else(|| read(Column::Nature))
                     .map(|(t, _)| t)
+                    .or(direction_op)
                     .unwrap_or_default();
                 let unit = read(Column::Unit).map(|(t, _)| t).unwrap_or_default();
                 Value::from_parts(&op, value_text, &unit)
@@ -119,7 +151,28 @@ impl TableBuilder<'_> {
                     indicator.extra.insert(label.clone(), t);
                 }
             }
+            for (place, v) in places {
+                if let Some((t, _)) = v {
+                    indicator.extra.insert(place.to_string(), t);
+                }
+            }
             out.push(indicator);
+        }
+        for (_, at, name, places) in differing {
+            let said: Vec<String> = places
+                .iter()
+                .map(|(place, v)| format!("{place} {}", v.as_ref().map_or("（空）", |(t, _)| t)))
+                .collect();
+            self.diagnostics.push(Diagnostic::at(
+                Rule::RegionalValue,
+                &self.source,
+                Some(&a1(at.0, at.1)),
+                format!(
+                    "“{}”的指标值按区域分列且各不相同（{}），未合为一个指标值，各区域的值按其列名保留",
+                    name.map(|(t, _)| t).unwrap_or_default(),
+                    said.join("、")
+                ),
+            ));
         }
         out
     }
@@ -329,6 +382,9 @@ impl TableBuilder<'_> {
         projects
     }
 }
+
+/// A cell's text as read, with where it is shown.
+type Read = (String, (u32, u32));
 
 /// 一级/二级 labels are framework names: `产出\n指标` is 产出指标.
 fn squeeze(s: &str) -> String {

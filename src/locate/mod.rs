@@ -153,6 +153,9 @@ struct Header {
 
 impl TableBuilder<'_> {
     fn build(&mut self, band_top: u32, head: &GridHead, end: u32) -> Vec<Project> {
+        // A title above the grid starts its table: what stands above it (another
+        // attachment's table, a letter's lines) is not this table's header.
+        let band_top = self.title_row(band_top, head.row).unwrap_or(band_top);
         let mut header = Header {
             project: Project {
                 unit: "万元".into(),
@@ -164,6 +167,10 @@ impl TableBuilder<'_> {
             for (r, cells) in self.grid.rows_between(band_top, head.row - 1) {
                 let cols = self.cols;
                 for (c, v) in cells.iter().filter(|(c, _)| (cols.0..=cols.1).contains(c)) {
+                    // A cell read as a label's value is no label itself.
+                    if header.used.contains(&(r, *c)) {
+                        continue;
+                    }
                     if let Some(class) = self.classes.get(&(r, *c)) {
                         header.top = Some(header.top.map_or(r, |t| t.min(r)));
                         self.header_cell(&mut header, class, v, (r, *c));
@@ -186,6 +193,42 @@ impl TableBuilder<'_> {
         self.source.range = a1_range((top, left), (end, right));
         project.source = self.source.clone();
         vec![project]
+    }
+
+    /// The row of the last title between `from` and the grid header row `to`, with
+    /// the lines a form prints right above its title (附表7, 填报单位（盖章）：…).
+    fn title_row(&self, from: u32, to: u32) -> Option<u32> {
+        let in_band = |r: u32| -> Vec<(u32, Option<&Class>)> {
+            self.grid
+                .row(r)
+                .iter()
+                .filter(|(c, _)| self.in_band(*c))
+                .map(|(c, _)| (*c, self.classes.get(&(r, *c))))
+                .collect()
+        };
+        let title = (from..to).rev().find(|&r| {
+            in_band(r)
+                .iter()
+                .any(|(_, class)| matches!(class, Some(Class::Title)))
+        })?;
+        let preface = |r: u32| match in_band(r).as_slice() {
+            [(_, Some(class))] => matches!(
+                class,
+                Class::Attachment
+                    | Class::UnitLine(_)
+                    | Class::YearLine(_)
+                    | Class::Field {
+                        field: Field::FilingUnit | Field::BudgetUnit | Field::Department,
+                        inline: Some(_),
+                    }
+            ),
+            _ => false,
+        };
+        let mut top = title;
+        while top > from && preface(top - 1) {
+            top -= 1;
+        }
+        Some(top)
     }
 
     /// Reads one labelled cell of a header block into `h`.
@@ -451,15 +494,49 @@ impl TableBuilder<'_> {
             .find(|(c, _)| *c > right_of && self.in_band(*c));
         match beside {
             Some((c, v)) if !self.is_label(row, *c) => return Some((v, (row, *c))),
+            // 项目名称 | 省级第七批水利专项资金 | 主管部门: a name that reads like an
+            // amount's label, with no amount of its own, is the field's value.
+            Some((c, v)) if !or_below && self.amountless_fund_label(row, *c) => {
+                return Some((v, (row, *c)));
+            }
             _ => {}
         }
         if !or_below {
             return None;
         }
+        // Under the label, not a text merged in from a column left of it.
+        let first_col = span.map_or(col, |m| m.first_col);
         match self.grid.shown(below, col) {
-            Some((v, at)) if !self.is_label(at.0, at.1) => Some((v, at)),
+            Some((v, at)) if !self.is_label(at.0, at.1) && at.1 >= first_col => Some((v, at)),
             _ => None,
         }
+    }
+
+    /// True for a cell that reads like an amount's label (省级…专项资金) with no amount
+    /// in it, beside it or under it.
+    fn amountless_fund_label(&self, row: u32, col: u32) -> bool {
+        let Some(Class::Funds { lines, .. }) = self.classes.get(&(row, col)) else {
+            return false;
+        };
+        let is_amount = |v: &CellValue| match v {
+            CellValue::Number(_) => true,
+            CellValue::Text(t) => labels::amount(t).is_some(),
+            _ => false,
+        };
+        let span = self.grid.merge_at(row, col);
+        let right_of = span.map_or(col, |m| m.last_col);
+        let below = span.map_or(row, |m| m.last_row) + 1;
+        let beside = self
+            .grid
+            .row(row)
+            .iter()
+            .find(|(c, _)| *c > right_of && self.in_band(*c));
+        lines.iter().all(|(_, a)| a.is_none())
+            && !beside.is_some_and(|(_, v)| is_amount(v))
+            && !self
+                .grid
+                .shown(below, col)
+                .is_some_and(|(v, at)| at.1 == col && is_amount(v))
     }
 
     /// True when the next occupied cell right of a label is a label too (or, for the
