@@ -112,6 +112,10 @@ fn field_role(core: &str) -> Option<Field> {
     if core == "部门" || core == "单位" {
         return Some(Field::FilingUnit);
     }
+    // 市级财政部门 | 宝鸡市财政局: the bureau paying, not the project's department.
+    if has(&["财政部门", "财政局"]) {
+        return None;
+    }
     if has(&["主管", "部门"]) {
         return Some(Field::Department);
     }
@@ -239,6 +243,31 @@ fn label_like(core: &str) -> bool {
         && core
             .chars()
             .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '、' || c == '/')
+}
+
+/// The level of government a label names before its role: 中央 0, 省级 1, 市级 2, 县级
+/// or 区级 3, 乡镇 4 (市级主管部门 gives 2); `None` when it names none.
+pub fn government_level(label: &str) -> Option<u8> {
+    let key = label_key(label);
+    const LEVELS: &[(&str, u8)] = &[
+        ("中央", 0),
+        ("国家", 0),
+        ("省级", 1),
+        ("自治区", 1),
+        ("市级", 2),
+        ("州级", 2),
+        ("盟级", 2),
+        ("县级", 3),
+        ("区级", 3),
+        ("旗级", 3),
+        ("乡级", 4),
+        ("镇级", 4),
+        ("乡镇", 4),
+    ];
+    LEVELS
+        .iter()
+        .find(|(prefix, _)| key.starts_with(prefix))
+        .map(|(_, level)| *level)
 }
 
 /// A text that reads like a header label whatever its words: short, in Chinese

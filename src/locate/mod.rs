@@ -149,6 +149,8 @@ struct Header {
     top: Option<u32>,
     /// The cells read as values of labels.
     used: Vec<(u32, u32)>,
+    /// The level of government the 主管部门 label named (市级主管部门 …), if any.
+    department_level: Option<u8>,
 }
 
 impl TableBuilder<'_> {
@@ -248,8 +250,17 @@ impl TableBuilder<'_> {
             Class::UnitLine(u) => h.unit = h.unit.or(Some(*u)),
             Class::FundsBlock { unit: u } => h.unit = h.unit.or(*u),
             Class::Field { field, inline } => {
-                if field_value(p, *field).is_some() {
+                // 市级主管部门 above 区级主管部门: the table's department is the most
+                // local one it names.
+                let level = (*field == Field::Department)
+                    .then(|| labels::government_level(&v.text()))
+                    .flatten();
+                let more_local = matches!((h.department_level, level), (Some(a), Some(b)) if b > a);
+                if field_value(p, *field).is_some() && !more_local {
                     return;
+                }
+                if *field == Field::Department && inline.is_none() {
+                    h.department_level = level;
                 }
                 // 预期目标 and 实际完成情况 head columns: their values stand below.
                 let below = matches!(field, Field::GoalExpected | Field::GoalActual);
