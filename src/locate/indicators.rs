@@ -70,7 +70,7 @@ impl TableBuilder<'_> {
             if placeholder || (name.is_none() && value_cell.is_none() && no_places) {
                 // A row of 一级/二级 alone starts a run without an indicator of its own.
                 if let Some((t, at)) = &l1 {
-                    level1 = (squeeze(t), Some(*at));
+                    level1 = (level1_name(t), Some(*at));
                 }
                 if let Some((t, at)) = &l2 {
                     level2 = (squeeze(t), Some(*at));
@@ -80,7 +80,7 @@ impl TableBuilder<'_> {
             // Unmerged runs write 一级/二级 on their first row only: carry them down,
             // with the cell they were written in.
             if let Some((t, at)) = &l1 {
-                let t = squeeze(t);
+                let t = level1_name(t);
                 if t != level1.0 && l2.is_none() {
                     level2 = (String::new(), None);
                 }
@@ -197,7 +197,8 @@ impl TableBuilder<'_> {
                 key.clear();
                 squeeze_into(t, &mut key);
                 let entry = hits.entry(*c).or_default();
-                if FRAMEWORK.iter().any(|(one, _)| *one == key) {
+                let one_key = level1_name(&key);
+                if FRAMEWORK.iter().any(|(one, _)| *one == one_key) {
                     entry.0 += 1;
                 } else if FRAMEWORK.iter().any(|(_, two)| two.contains(&key.as_str())) {
                     entry.1 += 1;
@@ -380,6 +381,29 @@ impl TableBuilder<'_> {
             projects.push(project);
         }
         projects
+    }
+}
+
+/// An 一级 label as the framework names it: `产出\n指标` is 产出指标, and the points a
+/// form prints after it (产出指标(50分), 产出指标\n(40-50)分, 成本指标(0-20)分) are not part
+/// of its name.
+fn level1_name(label: &str) -> String {
+    let name = squeeze(label);
+    let folded = crate::text::fold(&name);
+    let Some(open) = folded.find('(') else {
+        return name;
+    };
+    let (head, points) = folded.split_at(open);
+    let is_points = points.contains('分')
+        && points.chars().any(|c| c.is_ascii_digit())
+        && points
+            .chars()
+            .all(|c| c.is_ascii_digit() || "()分-~.—–".contains(c));
+    if is_points && !head.is_empty() {
+        // The name as written, before its points.
+        name.chars().take(head.chars().count()).collect()
+    } else {
+        name
     }
 }
 

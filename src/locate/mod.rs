@@ -191,6 +191,22 @@ impl TableBuilder<'_> {
         let mut project = self.finish(header);
         project.execution = self.execution(&execution, &mut project);
         project.indicators = self.indicators(head, head.first_data_row, end);
+        // No title to say which table it is: a grid scoring what was done (实际完成值,
+        // 得分) is a 自评表, one reporting the months so far (全年预计执行数) a 监控表.
+        if project.stage.is_none() {
+            let has = |c: Column| head.columns.contains_key(&c);
+            let expected = project
+                .execution
+                .as_ref()
+                .is_some_and(|e| e.expected.is_some());
+            project.stage = if has(Column::Actual) && has(Column::Score) {
+                Some("自评".into())
+            } else if has(Column::Actual) && expected {
+                Some("监控".into())
+            } else {
+                None
+            };
+        }
         let (left, right) = self.extent(top, end);
         self.source.range = a1_range((top, left), (end, right));
         project.source = self.source.clone();
