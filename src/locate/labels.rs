@@ -157,7 +157,7 @@ fn fund_role(core: &str) -> Option<Fund> {
         ])
         || has(&[
             "率", "指标", "目标", "绩效", "情况", "年初", "全年", "执行", "名称", "单位", "部门",
-            "来源",
+            "来源", "分类", "科目", "代码", "编码",
         ])
     {
         return None;
@@ -193,6 +193,7 @@ fn fund_role(core: &str) -> Option<Fund> {
         "结转",
         "自筹",
         "其他",
+        "其它",
         "自有",
         "单位资金",
         "事业收入",
@@ -436,6 +437,7 @@ const FUNDS: &[(&str, Fund)] = &[
     ("上年结转资金", Fund::Other(String::new())),
     ("上年结转", Fund::Other(String::new())),
     ("其他资金", Fund::Other(String::new())),
+    ("其它资金", Fund::Other(String::new())),
     ("自有资金", Fund::Other(String::new())),
     ("自筹资金", Fund::Other(String::new())),
     ("单位资金", Fund::Other(String::new())),

@@ -754,9 +754,27 @@ fn funds_in_wan(
 ) -> Funds {
     let mut funds = Funds::default();
     let has_non_fiscal = lines.iter().any(|(f, _, _)| *f == Fund::NonFiscal);
+    // 中央、省、市补助县级资金 is government money, whoever's: never 非财政拨款.
+    let government = |label: &str| {
+        [
+            "上级",
+            "中央",
+            "省级",
+            "省财政",
+            "市级",
+            "州级",
+            "县级",
+            "区级",
+            "本级",
+            "财政",
+            "补助",
+        ]
+        .iter()
+        .any(|w| label.contains(w))
+    };
     let others = lines
         .iter()
-        .filter(|(f, _, _)| matches!(f, Fund::Other(_)))
+        .filter(|(f, _, _)| matches!(f, Fund::Other(label) if !government(label)))
         .count();
     for (fund, amount, at) in lines {
         let wan = match amount.unit.unwrap_or(unit) {
@@ -766,7 +784,9 @@ fn funds_in_wan(
         let wan = money(wan);
         // Without a 非财政拨款 line, a single other source (其他资金) stands for it.
         let fund = match fund {
-            Fund::Other(_) if !has_non_fiscal && others == 1 => Fund::NonFiscal,
+            Fund::Other(label) if !has_non_fiscal && others == 1 && !government(&label) => {
+                Fund::NonFiscal
+            }
             f => f,
         };
         cells.insert(fund.key(), a1(at.0, at.1));

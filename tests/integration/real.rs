@@ -141,6 +141,15 @@ fn compare_project(got: &Json, want: &Json, err: &mut dyn FnMut(String)) {
             v.sort();
             v
         };
+        // A 非财政拨款 the truth gives is that line, not just one of the sources.
+        if let Some(w) = decimal(&wf["non_fiscal"]).filter(|w| !w.is_zero())
+            && decimal(&gf["non_fiscal"]) != Some(w)
+        {
+            err(format!(
+                "funds.non_fiscal: got {}, want {w}",
+                gf["non_fiscal"]
+            ));
+        }
         if wf.get("non_fiscal").is_some() || wf.get("other").is_some() {
             let (g, w) = (others(gf, "other"), others(wf, "other"));
             if g != w {
