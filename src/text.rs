@@ -14,14 +14,12 @@ pub fn fold(s: &str) -> String {
 }
 
 /// A label key: folded, with every whitespace removed (`主 管 部 门` and
-/// `一级项目\n名称` match their labels), a leading `*` (required-field mark) and a
+/// `一级项目\n名称` match their labels), every `*` (a required-field mark) and a
 /// trailing colon dropped.
 pub fn label_key(s: &str) -> String {
     let mut k = String::with_capacity(s.len());
-    fold_into(s, &mut k, |c| !c.is_whitespace());
-    while k.starts_with('*') {
-        k.remove(0);
-    }
+    // `*` marks a required field (一级指标*, *项目名称), wherever a form puts it.
+    fold_into(s, &mut k, |c| !c.is_whitespace() && c != '*');
     while k.ends_with(':') {
         k.pop();
     }

@@ -95,7 +95,8 @@ fn field_role(core: &str) -> Option<Field> {
             Field::Goal
         });
     }
-    if has(&["计量", "度量", "金额单位"]) {
+    // 组织实施单位, 监督管理单位: who organises and who oversees, not who carries out.
+    if has(&["计量", "度量", "金额单位", "组织实施", "监督"]) {
         return None;
     }
     if has(&[
@@ -146,14 +147,14 @@ fn fund_role(core: &str) -> Option<Fund> {
         return None;
     }
     let terms = Terms::of(core);
-    if !terms.any_of(&FUND_ANCHORS, "资金预拨经总合收结自贷基补") {
+    if !terms.any_of(&FUND_ANCHORS, "资金预拨经总合收结自贷基补投") {
         return None;
     }
     let has = |list: &[&str]| terms.has(list);
     if !label_like(core)
         || !has(&[
             "资金", "金额", "预算", "拨款", "经费", "总额", "合计", "总计", "收入", "结转", "自筹",
-            "贷款", "基金", "补助",
+            "贷款", "基金", "补助", "投资",
         ])
         || has(&[
             "率", "指标", "目标", "绩效", "情况", "年初", "全年", "执行", "名称", "单位", "部门",
