@@ -197,7 +197,12 @@ impl TableBuilder<'_> {
                 key.clear();
                 squeeze_into(t, &mut key);
                 let entry = hits.entry(*c).or_default();
-                let one_key = level1_name(&key);
+                // 产出指标(50分) counts as 产出指标; most cells hold no bracket.
+                let one_key = if key.contains(['(', '（']) {
+                    std::borrow::Cow::Owned(level1_name(&key))
+                } else {
+                    std::borrow::Cow::Borrowed(key.as_str())
+                };
                 if FRAMEWORK.iter().any(|(one, _)| *one == one_key) {
                     entry.0 += 1;
                 } else if FRAMEWORK.iter().any(|(_, two)| two.contains(&key.as_str())) {
@@ -389,6 +394,9 @@ impl TableBuilder<'_> {
 /// of its name.
 fn level1_name(label: &str) -> String {
     let name = squeeze(label);
+    if !name.contains(['(', '（']) {
+        return name;
+    }
     let folded = crate::text::fold(&name);
     let Some(open) = folded.find('(') else {
         return name;

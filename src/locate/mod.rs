@@ -216,21 +216,25 @@ impl TableBuilder<'_> {
     /// The row of the last title between `from` and the grid header row `to`, with
     /// the lines a form prints right above its title (附表7, 填报单位（盖章）：…).
     fn title_row(&self, from: u32, to: u32) -> Option<u32> {
-        let in_band = |r: u32| -> Vec<(u32, Option<&Class>)> {
+        let classes = |r: u32| {
             self.grid
                 .row(r)
                 .iter()
                 .filter(|(c, _)| self.in_band(*c))
-                .map(|(c, _)| (*c, self.classes.get(&(r, *c))))
-                .collect()
+                .map(move |(c, _)| self.classes.get(&(r, *c)))
         };
-        let title = (from..to).rev().find(|&r| {
-            in_band(r)
-                .iter()
-                .any(|(_, class)| matches!(class, Some(Class::Title)))
-        })?;
-        let preface = |r: u32| match in_band(r).as_slice() {
-            [(_, Some(class))] => matches!(
+        let title = (from..to)
+            .rev()
+            .find(|&r| classes(r).any(|class| matches!(class, Some(Class::Title))))?;
+        let only = |r: u32| {
+            let mut cells = classes(r);
+            match (cells.next(), cells.next()) {
+                (Some(first), None) => first,
+                _ => None,
+            }
+        };
+        let preface = |r: u32| match only(r) {
+            Some(class) => matches!(
                 class,
                 Class::Attachment
                     | Class::UnitLine(_)
