@@ -31,57 +31,6 @@ impl Totals {
     }
 }
 
-/// Projects after resubmissions are resolved: each project (主管部门 + 二级项目名称,
-/// matched after folding) counts once.
-#[derive(Debug, Default)]
-pub struct Resolved {
-    /// The versions that count, in input order.
-    pub kept: Vec<Project>,
-    /// The versions that do not, each with where the one that counts came from.
-    pub superseded: Vec<(Project, crate::model::Source)>,
-}
-
-/// Resolves resubmissions: where one project comes more than once, the version with the
-/// greatest `rank` counts (ties: the later in input order) and the others are set
-/// aside. Projects without a department or a name are never merged with another.
-pub fn resolve_versions<K: Ord>(projects: Vec<Project>, rank: impl Fn(&Project) -> K) -> Resolved {
-    let key = |p: &Project| -> Option<(String, String)> {
-        let fold = |s: &str| -> String {
-            crate::text::fold(s)
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect()
-        };
-        Some((
-            fold(p.department.as_deref()?),
-            fold(p.level2_project.as_deref()?),
-        ))
-    };
-    let mut best: IndexMap<(String, String), usize> = IndexMap::new();
-    for (i, p) in projects.iter().enumerate() {
-        let Some(k) = key(p) else { continue };
-        match best.get(&k) {
-            Some(&j) if rank(&projects[j]) > rank(p) => {}
-            _ => {
-                best.insert(k, i);
-            }
-        }
-    }
-    let winners: Vec<Option<usize>> = projects
-        .iter()
-        .map(|p| key(p).and_then(|k| best.get(&k).copied()))
-        .collect();
-    let sources: Vec<crate::model::Source> = projects.iter().map(|p| p.source.clone()).collect();
-    let mut out = Resolved::default();
-    for (i, p) in projects.into_iter().enumerate() {
-        match winners[i] {
-            Some(w) if w != i => out.superseded.push((p, sources[w].clone())),
-            _ => out.kept.push(p),
-        }
-    }
-    out
-}
-
 /// The totals of all projects.
 pub fn grand_total(projects: &[Project]) -> Totals {
     totals(projects)
@@ -183,32 +132,6 @@ pub fn indicator_stats(p: &Project) -> IndicatorStats {
 mod tests {
     use super::*;
     use crate::validate::testing_clean as clean;
-
-    #[test]
-    fn a_resubmission_counts_once() {
-        let mut a = clean();
-        a.source.file = "第一次.xlsx".into();
-        let mut b = clean();
-        b.source.file = "第二次.xlsx".into();
-        b.funds.total = Some("30".parse().unwrap());
-        b.department = Some(format!(" {} ", b.department.unwrap()));
-        let mut other = clean();
-        other.level2_project = Some("另一个项目".into());
-        let rank = |p: &Project| {
-            if p.source.file == "第二次.xlsx" {
-                2
-            } else {
-                1
-            }
-        };
-        let r = resolve_versions(vec![a, other, b], rank);
-        let kept: Vec<&str> = r.kept.iter().map(|p| p.source.file.as_str()).collect();
-        assert_eq!(kept, ["机关工委.xlsx", "第二次.xlsx"]);
-        assert_eq!(r.superseded.len(), 1);
-        assert_eq!(r.superseded[0].0.source.file, "第一次.xlsx");
-        assert_eq!(r.superseded[0].1.file, "第二次.xlsx");
-        assert_eq!(grand_total(&r.kept).projects, 2);
-    }
 
     #[test]
     fn the_seed_department_totals_86_52() {

@@ -145,6 +145,10 @@ pub struct MergeArgs {
     #[arg(long, value_name = "FILE")]
     pub budget: Option<PathBuf>,
 
+    /// 同一项目报送了多次时计入哪一版：newest 最后修改的文件，oldest 最早修改的文件，first-named 命令行中（目录中按名称）排在前面的文件；与计入的版本有相同项目的工作簿整体被替代。
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = Prefer::Newest)]
+    pub prefer: Prefer,
+
     #[command(flatten)]
     pub layout: LayoutArgs,
 }
@@ -264,6 +268,28 @@ pub struct CheckArgs {
     /// 预算表（.csv 或工作簿：主管部门、项目名称、金额，单位万元或元）：检查每张表的年度资金总额与预算是否相符，列出没有表的预算项目。
     #[arg(long, value_name = "FILE")]
     pub budget: Option<PathBuf>,
+
+    /// 同一项目报送了多次时计入哪一版（同 merge）：重复报送的问题指明计入的版本。
+    #[arg(long, value_enum, value_name = "WHICH", default_value_t = Prefer::Newest)]
+    pub prefer: Prefer,
+}
+
+/// Which version of a resubmitted project counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Prefer {
+    Newest,
+    Oldest,
+    FirstNamed,
+}
+
+impl From<Prefer> for crate::versions::Prefer {
+    fn from(p: Prefer) -> Self {
+        match p {
+            Prefer::Newest => crate::versions::Prefer::Newest,
+            Prefer::Oldest => crate::versions::Prefer::Oldest,
+            Prefer::FirstNamed => crate::versions::Prefer::FirstNamed,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -44,6 +44,7 @@ pub mod template;
 pub mod text;
 pub mod validate;
 pub mod value;
+pub mod versions;
 mod walk;
 pub mod write;
 

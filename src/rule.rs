@@ -48,6 +48,8 @@ pub enum Rule {
     TimelinessYear,
     /// 同一主管部门的同一项目出现两次（重复报送）
     DuplicateProject,
+    /// 项目只在被同一部门另一工作簿整体替代的工作簿中，未计入合计
+    WithdrawnProject,
     /// 自评表的得分与评分规则算出的不符
     ScoreMismatch,
     /// 自评表中未完成的指标没有填写偏差原因
@@ -87,6 +89,7 @@ impl Rule {
         Rule::MissingUnit,
         Rule::TimelinessYear,
         Rule::DuplicateProject,
+        Rule::WithdrawnProject,
         Rule::ScoreMismatch,
         Rule::MissingDeviationReason,
         Rule::ActualMissing,
@@ -118,6 +121,7 @@ impl Rule {
             Rule::MissingUnit => "missing-unit",
             Rule::TimelinessYear => "timeliness-year",
             Rule::DuplicateProject => "duplicate-project",
+            Rule::WithdrawnProject => "withdrawn-project",
             Rule::ScoreMismatch => "score-mismatch",
             Rule::MissingDeviationReason => "missing-deviation-reason",
             Rule::ActualMissing => "actual-missing",
@@ -150,6 +154,7 @@ impl Rule {
             Rule::MissingUnit => Severity::Warning,
             Rule::TimelinessYear => Severity::Warning,
             Rule::DuplicateProject => Severity::Warning,
+            Rule::WithdrawnProject => Severity::Warning,
             Rule::ScoreMismatch
             | Rule::MissingDeviationReason
             | Rule::ActualMissing
@@ -181,6 +186,7 @@ impl Rule {
             Rule::MissingUnit => "定量指标没有计量单位",
             Rule::TimelinessYear => "时效指标的年份不在预算年度内",
             Rule::DuplicateProject => "同一主管部门的同一项目出现两次（重复报送）",
+            Rule::WithdrawnProject => "项目只在被同一部门另一工作簿整体替代的工作簿中，未计入合计",
             Rule::ScoreMismatch => "自评表的得分与评分规则算出的不符",
             Rule::MissingDeviationReason => "自评表中未完成的指标没有填写偏差原因",
             Rule::ActualMissing => "自评表中指标没有填写实际完成值",

@@ -7,7 +7,8 @@ use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, progress_bar};
 use crate::model::{Diagnostic, Severity};
 use crate::report;
 use crate::rule::Rule;
-use crate::validate::{Checker, FileChecked};
+use crate::validate::FileChecked;
+use crate::versions::ProjectKey;
 
 /// What was checked and what was found.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -46,15 +47,15 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         .as_deref()
         .map(|path| crate::budget::read_list(path, limits))
         .transpose()?;
-    let mut tables = Vec::new();
-    let mut found: Vec<(String, String)> = Vec::new();
-    // The rules run in the workers, file by file; only the findings are kept.
+    let prefer = args.prefer.into();
+    let times = crate::batch::file_times(&walked);
+    // The rules run in the workers, file by file; only the findings are kept, and what
+    // resubmissions are decided by.
     let bar = progress_bar(walked.files.len());
-    let mut checker = Checker::new(&config);
     let mut missing = FileChecked::default();
     missing.add_read(walked.diagnostics.iter().cloned(), &config);
-    let mut diagnostics = checker.finish(missing);
-    let mut projects = 0;
+    let mut diagnostics = missing.diagnostics;
+    let mut keys: Vec<ProjectKey> = Vec::new();
     crate::for_each_file(
         &walked.files,
         limits,
@@ -68,28 +69,33 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
             checked
         },
         |checked| {
-            projects += checked.keys.len();
-            if expected.is_some() {
-                found.extend(
-                    checked
-                        .keys
-                        .iter()
-                        .filter_map(|k| Some((k.department.clone()?, k.source.file.clone()))),
-                );
-            }
-            if budget.is_some() {
-                tables.extend(checked.keys.iter().cloned());
-            }
-            diagnostics.extend(checker.finish(checked));
+            diagnostics.extend(checked.diagnostics);
+            keys.extend(checked.keys);
         },
     );
     bar.finish_and_clear();
-    let reconciliation = budget
-        .as_ref()
-        .map(|list| crate::budget::reconcile(list, &tables, &config));
+    // Which version of a resubmitted project counts, as merge decides it.
+    let outcomes =
+        crate::versions::resolve(&keys, prefer, |file| crate::versions::time_of(&times, file));
+    diagnostics.extend(
+        crate::versions::findings(&keys, &outcomes, prefer)
+            .into_iter()
+            .filter_map(|d| config.apply(d)),
+    );
+    // The budget is compared with the versions that count, as in merge.
+    let reconciliation = budget.as_ref().map(|list| {
+        let counted: Vec<ProjectKey> = keys
+            .iter()
+            .zip(&outcomes)
+            .filter(|(_, o)| **o == crate::versions::Outcome::Counts)
+            .map(|(k, _)| k.clone())
+            .collect();
+        crate::budget::reconcile(list, &counted, &config)
+    });
     if let Some(r) = &reconciliation {
         diagnostics.extend(r.diagnostics.iter().cloned());
     }
+    let projects = keys.len();
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
     let summary = Summary {
         files: walked.files.len(),
@@ -136,6 +142,10 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
                 }
             }
             if let Some(expected) = &expected {
+                let found: Vec<(String, String)> = keys
+                    .iter()
+                    .filter_map(|k| Some((k.department.clone()?, k.source.file.clone())))
+                    .collect();
                 let subs = crate::season::submissions(expected, &found, &diagnostics);
                 for line in crate::season::summary_lines(&subs) {
                     writeln!(w, "{line}")?;

@@ -10,6 +10,7 @@ use crate::diff::{Change, Diff, ProjectRow, Summary};
 use crate::model::{Project, Severity};
 use crate::report;
 use crate::rule::Rule;
+use crate::versions::{self, Outcome, ProjectKey};
 
 #[derive(Serialize)]
 struct Side<'a> {
@@ -38,11 +39,7 @@ struct Read {
 /// Reads one side; its refused files and the tables that lack a name are said on
 /// stderr, and of two versions of a project the newer is compared, as `merge` counts it.
 fn read_side(walked: crate::Walked, limits: &crate::read::Limits) -> Read {
-    let modified: std::collections::HashMap<String, std::time::SystemTime> = walked
-        .files
-        .iter()
-        .filter_map(|f| Some((f.display.clone(), f.path.metadata().ok()?.modified().ok()?)))
-        .collect();
+    let times = crate::batch::file_times(&walked);
     let (files, extraction) = read_inputs(walked, limits);
     let mut trouble = false;
     for d in &extraction.diagnostics {
@@ -51,21 +48,33 @@ fn read_side(walked: crate::Walked, limits: &crate::read::Limits) -> Read {
             trouble |= matches!(d.rule, Rule::UnreadableFile | Rule::NoTable);
         }
     }
-    let resolved = crate::aggregate::resolve_versions(extraction.projects, |p| {
-        (modified.get(&p.source.file).copied(), p.source.file.clone())
+    let keys: Vec<ProjectKey> = extraction.projects.iter().map(ProjectKey::of).collect();
+    let outcomes = versions::resolve(&keys, versions::Prefer::Newest, |file| {
+        versions::time_of(&times, file)
     });
-    for (p, winner) in &resolved.superseded {
-        note!(
-            "{}:{}: 项目“{}”另有较新的版本，按 {}:{} 比较",
-            report::escape_controls(&p.source.file),
-            report::escape_controls(&p.source.sheet),
-            p.level2_project.as_deref().unwrap_or_default(),
-            winner.file,
-            winner.sheet
-        );
+    let mut kept = Vec::with_capacity(extraction.projects.len());
+    for (p, outcome) in extraction.projects.into_iter().zip(&outcomes) {
+        let said = |how: String| {
+            note!(
+                "{}:{}: 项目“{}”{how}",
+                report::escape_controls(&p.source.file),
+                report::escape_controls(&p.source.sheet),
+                p.level2_project.as_deref().unwrap_or_default(),
+            )
+        };
+        match outcome {
+            Outcome::Counts => kept.push(p),
+            Outcome::Replaced(w) => said(format!(
+                "另有较新的版本，按 {}:{} 比较",
+                keys[*w].source.file, keys[*w].source.sheet
+            )),
+            Outcome::Withdrawn(by) => said(format!(
+                "所在的工作簿已由较新的 {by} 整体替代，其中没有这个项目，未比较"
+            )),
+        }
     }
     Read {
-        projects: resolved.kept,
+        projects: kept,
         files,
         trouble,
     }

@@ -25,12 +25,8 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     let output = Output::new(Some(&args.output), args.force, &inputs)?;
     let (template, parts) = layout_parts(&args.layout)?;
     let config = super::rule_config(args.config.as_deref(), &args.deny, &args.allow)?;
-    // When a file was last changed: of two versions of a project, the newer counts.
-    let modified: std::collections::HashMap<String, std::time::SystemTime> = walked
-        .files
-        .iter()
-        .filter_map(|f| Some((f.display.clone(), f.path.metadata().ok()?.modified().ok()?)))
-        .collect();
+    // When each file was last changed: which version of a project counts goes by it.
+    let times = crate::batch::file_times(&walked);
     let expected = args
         .expect
         .as_deref()
@@ -42,13 +38,15 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         .map(|path| crate::budget::read_list(path, limits))
         .transpose()?;
     let (files, extraction) = read_inputs(walked, limits);
-    let mut merged = crate::batch::merge(extraction, &config, |file| modified.get(file).copied());
+    let mut merged = crate::batch::merge(extraction, &config, args.prefer.into(), |file| {
+        crate::versions::time_of(&times, file)
+    });
     // The budget is compared with the versions that count.
     let reconciliation = budget.as_ref().map(|list| {
         let keys: Vec<_> = merged
             .projects
             .iter()
-            .map(crate::validate::ProjectKey::of)
+            .map(crate::versions::ProjectKey::of)
             .collect();
         crate::budget::reconcile(list, &keys, &config)
     });
@@ -58,6 +56,7 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     let crate::batch::Merged {
         projects,
         superseded,
+        prefer,
         diagnostics,
         ..
     } = &merged;
@@ -86,6 +85,7 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     let bytes = write::merged_workbook(
         projects,
         superseded,
+        *prefer,
         diagnostics,
         submissions.as_deref(),
         reconciliation.as_ref(),

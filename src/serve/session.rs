@@ -107,10 +107,12 @@ impl Session {
             .iter()
             .filter_map(|u| Some((u.display.clone(), u.modified?)))
             .collect();
+        // The page always counts the newest version, as merge does by default.
         crate::batch::merge(
             self.extraction(),
             &crate::validate::Config::default(),
-            |file| times.get(file).copied(),
+            crate::versions::Prefer::Newest,
+            |file| crate::versions::time_of(&times, file),
         )
     }
 }
@@ -370,7 +372,7 @@ pub(super) async fn summary(State(app): State<Arc<App>>, Path(id): Path<String>)
         for p in merged
             .projects
             .iter()
-            .chain(merged.superseded.iter().map(|(p, _)| p))
+            .chain(merged.superseded.iter().map(|s| &s.project))
         {
             department_of_file
                 .entry(p.source.file.as_str())
@@ -401,9 +403,13 @@ pub(super) async fn summary(State(app): State<Arc<App>>, Path(id): Path<String>)
         let superseded: Vec<Value> = merged
             .superseded
             .iter()
-            .map(|(p, winner)| {
-                let mut v = project_json(p, None);
-                v["replaced_by"] = json!(format!("{}:{}", winner.file, winner.sheet));
+            .map(|s| {
+                let mut v = project_json(&s.project, None);
+                v["replaced_by"] = json!(match &s.by {
+                    crate::versions::ReplacedBy::Version(w) => format!("{}:{}", w.file, w.sheet),
+                    by @ crate::versions::ReplacedBy::Workbook(_) =>
+                        format!("无（{}）", by.describe()),
+                });
                 v
             })
             .collect();
@@ -549,6 +555,7 @@ fn make(s: &Session, what: &str) -> anyhow::Result<Made> {
                 crate::write::merged_workbook(
                     &m.projects,
                     &m.superseded,
+                    m.prefer,
                     &m.diagnostics,
                     None,
                     None,

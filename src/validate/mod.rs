@@ -7,7 +7,6 @@
 mod config;
 mod funds;
 mod indicators;
-mod projects;
 mod selfeval;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -15,7 +14,7 @@ pub(crate) mod testing;
 use indexmap::IndexMap;
 
 use crate::model::{Diagnostic, Extraction, Project};
-pub use projects::ProjectKey;
+pub use crate::versions::ProjectKey;
 
 pub use crate::framework::{FRAMEWORK, money_cost};
 pub use config::{Config, Level};
@@ -48,6 +47,8 @@ impl Finding {
 
 /// Checks every project of an extraction; returns the reader's findings and the
 /// rules', with severities as `config` sets them, grouped by file in input order.
+/// Resubmissions (`duplicate-project`, `withdrawn-project`) are decided across the
+/// batch by [`crate::versions`], which needs the files' times: see [`crate::batch`].
 pub fn check(extraction: &Extraction, config: &Config) -> Vec<Diagnostic> {
     // Group by file, in the order files first appear.
     let mut files: IndexMap<&str, (Vec<&Diagnostic>, Vec<&Project>)> = IndexMap::new();
@@ -60,7 +61,6 @@ pub fn check(extraction: &Extraction, config: &Config) -> Vec<Diagnostic> {
     for p in &extraction.projects {
         files.entry(p.source.file.as_str()).or_default().1.push(p);
     }
-    let mut checker = Checker::new(config);
     let mut out = Vec::new();
     for (_, (diagnostics, projects)) in files {
         let mut checked = FileChecked::default();
@@ -68,13 +68,13 @@ pub fn check(extraction: &Extraction, config: &Config) -> Vec<Diagnostic> {
         for p in projects {
             checked.add_project(p, config);
         }
-        out.extend(checker.finish(checked));
+        out.extend(checked.diagnostics);
     }
     out
 }
 
 /// One file's findings that can be made from the file alone (in any thread): the
-/// reader's, and each project's rules; and what the cross-project rule needs.
+/// reader's, and each project's rules; and what resubmissions are decided by.
 #[derive(Debug, Default)]
 pub struct FileChecked {
     pub diagnostics: Vec<Diagnostic>,
@@ -95,32 +95,6 @@ impl FileChecked {
                 .extend(config.apply(diagnostic(f, &p.source)));
         }
         self.keys.push(ProjectKey::of(p));
-    }
-}
-
-/// The rules across files, fed each file's [`FileChecked`] in input order.
-pub struct Checker<'a> {
-    config: &'a Config,
-    duplicates: projects::Duplicates,
-}
-
-impl<'a> Checker<'a> {
-    pub fn new(config: &'a Config) -> Checker<'a> {
-        Checker {
-            config,
-            duplicates: projects::Duplicates::default(),
-        }
-    }
-
-    /// A file's findings, followed by its projects' duplicates of earlier ones.
-    pub fn finish(&mut self, file: FileChecked) -> Vec<Diagnostic> {
-        let mut out = file.diagnostics;
-        for key in &file.keys {
-            if let Some(f) = self.duplicates.check(key) {
-                out.extend(self.config.apply(diagnostic(f, &key.source)));
-            }
-        }
-        out
     }
 }
 

@@ -16,6 +16,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 
 use crate::aggregate;
 use crate::model::{Diagnostic, Project};
+use crate::versions::Superseded;
 pub use official::Layout;
 
 /// A new workbook whose document properties are fixed, so the same input gives
@@ -44,7 +45,7 @@ fn output_workbook(kind: Option<&str>) -> Workbook {
 
 /// The consolidated workbook: 汇总, one sheet per 主管部门 with its projects in the
 /// official layout (a page break between them), and 问题清单. `superseded` (versions of
-/// a project a newer one replaced) are listed on 汇总, greyed and not summed; with the
+/// a project another replaced) are listed on 汇总, greyed and not summed; with the
 /// expected departments, a 报送情况 sheet says who has submitted; with the budget, a
 /// 预算对比 sheet sets each project's budget beside its table.
 ///
@@ -52,24 +53,36 @@ fn output_workbook(kind: Option<&str>) -> Workbook {
 /// When rust_xlsxwriter refuses a cell or a sheet.
 pub fn merged_workbook(
     projects: &[Project],
-    superseded: &[(Project, crate::model::Source)],
+    superseded: &[Superseded],
+    prefer: crate::versions::Prefer,
     diagnostics: &[Diagnostic],
     submissions: Option<&[crate::season::Submission]>,
     budget: Option<&crate::budget::Reconciliation>,
     l: &Layout<'_>,
 ) -> Result<Vec<u8>, XlsxError> {
-    if projects.iter().any(needs_fit) || superseded.iter().any(|(p, _)| needs_fit(p)) {
+    if projects.iter().any(needs_fit) || superseded.iter().any(|s| needs_fit(&s.project)) {
         let projects: Vec<Project> = projects.iter().map(fit_project).collect();
-        let superseded: Vec<(Project, crate::model::Source)> = superseded
+        let superseded: Vec<Superseded> = superseded
             .iter()
-            .map(|(p, s)| (fit_project(p), s.clone()))
+            .map(|s| Superseded {
+                project: fit_project(&s.project),
+                by: s.by.clone(),
+            })
             .collect();
-        return merged_workbook(&projects, &superseded, diagnostics, submissions, budget, l);
+        return merged_workbook(
+            &projects,
+            &superseded,
+            prefer,
+            diagnostics,
+            submissions,
+            budget,
+            l,
+        );
     }
     let mut wb = output_workbook(Some("merge"));
     let mut names = SheetNames::default();
     let ws = wb.add_worksheet().set_name(names.unique("汇总"))?;
-    rollup::write_rollup(ws, l.template, projects, superseded)?;
+    rollup::write_rollup(ws, l.template, projects, superseded, prefer)?;
     if scores::has_self_evaluations(projects) {
         let ws = wb.add_worksheet().set_name(names.unique("自评得分"))?;
         scores::write_scores(ws, l.template, projects)?;
@@ -446,7 +459,15 @@ mod limits {
         let template = crate::template::Template::default();
         let parts = crate::template::TitleParts::default();
         let l = Layout::new(&template, &parts);
-        let merged = merged_workbook(std::slice::from_ref(&p), &[], &[], None, None, &l);
+        let merged = merged_workbook(
+            std::slice::from_ref(&p),
+            &[],
+            Default::default(),
+            &[],
+            None,
+            None,
+            &l,
+        );
         assert!(merged.is_ok(), "{merged:?}");
         assert!(project_workbook(&p, &l).is_ok());
     }

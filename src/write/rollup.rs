@@ -97,7 +97,8 @@ pub fn write_rollup(
     ws: &mut Worksheet,
     t: &Template,
     projects: &[Project],
-    superseded: &[(Project, crate::model::Source)],
+    superseded: &[crate::versions::Superseded],
+    prefer: crate::versions::Prefer,
 ) -> Result<(), XlsxError> {
     let f = Formats::new(t);
     let last_col = HEADERS.len() as u16 - 1;
@@ -196,7 +197,7 @@ pub fn write_rollup(
         projects.len(),
         all_counts,
     )?;
-    // Versions a newer submission replaced: listed below the 合计, greyed, not summed.
+    // Versions another submission replaced: listed below the 合计, greyed, not summed.
     if !superseded.is_empty() {
         r += 2;
         ws.merge_range(
@@ -205,12 +206,13 @@ pub fn write_rollup(
             r,
             last_col,
             &format!(
-                "未计入合计的重复报送（{} 个，已由较新的版本替代）",
-                superseded.len()
+                "未计入合计的重复报送（{} 个，已由{}版本替代）",
+                superseded.len(),
+                prefer.word()
             ),
             &f.sub_text,
         )?;
-        for (p, winner) in superseded {
+        for crate::versions::Superseded { project: p, by } in superseded {
             r += 1;
             let s = |o: &Option<String>| o.clone().unwrap_or_default();
             ws.write_string_with_format(r, 0, "—", &f.stale)?;
@@ -227,18 +229,11 @@ pub fn write_rollup(
                     None => ws.write_blank(r, MONEY + k as u16, &f.stale)?,
                 };
             }
-            ws.merge_range(
-                r,
-                8,
-                r,
-                11,
-                &format!("由 {}:{} 替代", winner.file, winner.sheet),
-                &f.stale,
-            )?;
+            ws.merge_range(r, 8, r, 11, &by.describe(), &f.stale)?;
             ws.write_string_with_format(r, 12, &p.source.file, &f.stale)?;
             ws.write_string_with_format(r, 13, &p.source.sheet, &f.stale)?;
             let lines = crate::write::wrapped_lines(&p.source.file, HEADERS[12].1)
-                .max(crate::write::wrapped_lines(&winner.file, 30.0));
+                .max(crate::write::wrapped_lines(&by.describe(), 30.0));
             ws.set_row_height(r, crate::write::official::height(lines))?;
         }
     }

@@ -12,6 +12,7 @@ mod properties;
 mod real;
 mod samples;
 mod score;
+mod season;
 mod stages;
 mod workdir;
 mod write;

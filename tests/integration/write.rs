@@ -515,7 +515,16 @@ fn a_department_with_two_thousand_projects_merges() {
     let template = jixiao::template::Template::default();
     let parts = jixiao::template::TitleParts::default();
     let layout = jixiao::write::Layout::new(&template, &parts);
-    let bytes = jixiao::write::merged_workbook(&projects, &[], &[], None, None, &layout).unwrap();
+    let bytes = jixiao::write::merged_workbook(
+        &projects,
+        &[],
+        Default::default(),
+        &[],
+        None,
+        None,
+        &layout,
+    )
+    .unwrap();
     let sheets = jixiao::read::read_bytes(&bytes).unwrap();
     let (back, _) = jixiao::extract_sheets("merged.xlsx", &sheets);
     assert_eq!(back.len(), 2_000);
