@@ -1,7 +1,8 @@
 """Reads a workbook with openpyxl, an independent reader, and prints what it sees as
 JSON: sheet names, merged ranges, every cell's value (cached values for formulas) and
 every formula, solid fills and struck-through cells; sheet states, protection, the
-cells left unlocked, data validations and defined names. The integration tests compare this with what jixiao meant to write."""
+cells left unlocked, data validations and defined names; every hyperlink and note
+(comment). The integration tests compare this with what jixiao meant to write."""
 
 import json
 import sys
@@ -13,6 +14,7 @@ values = openpyxl.load_workbook(path, data_only=True)
 formulas = openpyxl.load_workbook(path, data_only=False)
 out = {"sheets": values.sheetnames, "merged": {}, "cells": {}, "formulas": {}, "heights": {}, "filters": {},
        "fills": {}, "struck": {}, "states": {}, "protected": {}, "unlocked": {}, "validations": {},
+       "links": {}, "comments": {},
        "names": {name: d.attr_text for name, d in values.defined_names.items()}}
 for ws in values.worksheets:
     out["filters"][ws.title] = ws.auto_filter.ref
@@ -40,6 +42,15 @@ for ws in values.worksheets:
     out["struck"][ws.title] = sorted(
         c.coordinate for row in ws.iter_rows() for c in row if c.font is not None and c.font.strike
     )
+    out["links"][ws.title] = {
+        c.coordinate: c.hyperlink.location or c.hyperlink.target
+        for row in ws.iter_rows()
+        for c in row
+        if c.hyperlink
+    }
+    out["comments"][ws.title] = {
+        c.coordinate: c.comment.text for row in ws.iter_rows() for c in row if c.comment
+    }
 for ws in formulas.worksheets:
     out["formulas"][ws.title] = {
         c.coordinate: c.value

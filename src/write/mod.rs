@@ -5,6 +5,7 @@ pub mod budget;
 pub mod diff;
 pub mod form;
 pub mod formula;
+pub mod links;
 pub mod official;
 pub mod rollup;
 pub mod scores;
@@ -95,12 +96,16 @@ pub fn merged_workbook(
         let ws = wb.add_worksheet().set_name(names.unique("预算对比"))?;
         budget::write_budget(ws, l.template, r)?;
     }
+    let mut links = links::Links::default();
     for (dept, group) in aggregate::group_by(projects, aggregate::department_of) {
-        let ws = wb.add_worksheet().set_name(names.unique(&dept))?;
-        write_stacked(ws, l, &group)?;
+        let name = names.unique(&dept);
+        let ws = wb.add_worksheet().set_name(&name)?;
+        for (p, placed) in group.iter().zip(write_stacked(ws, l, &group)?) {
+            links.add(&p.source, &name, placed);
+        }
     }
     let ws = wb.add_worksheet().set_name(names.unique("问题清单"))?;
-    rollup::write_issues(ws, l.template, diagnostics)?;
+    rollup::write_issues(ws, l.template, diagnostics, &links)?;
     wb.save_to_buffer()
 }
 
@@ -165,16 +170,18 @@ pub fn stage_form(l: &Layout<'_>) -> Result<Vec<u8>, XlsxError> {
     wb.save_to_buffer()
 }
 
-/// Projects down one sheet, each on its own printed page.
+/// Projects down one sheet, each on its own printed page; where each one's source
+/// cells were written, in order.
 fn write_stacked(
     ws: &mut rust_xlsxwriter::Worksheet,
     l: &Layout<'_>,
     projects: &[&Project],
-) -> Result<(), XlsxError> {
+) -> Result<Vec<official::Placements>, XlsxError> {
     official::set_up_sheet(ws, l.template)?;
     let mut row = 0;
     let mut breaks = Vec::new();
     let mut heads = Vec::new();
+    let mut placed = Vec::with_capacity(projects.len());
     for (i, p) in projects.iter().enumerate() {
         if i > 0 {
             breaks.push(row);
@@ -186,6 +193,7 @@ fn write_stacked(
         };
         heads.push(written.grid_header);
         row = written.next + 1;
+        placed.push(written.placements);
     }
     // Excel keeps at most 1,023 manual page breaks a sheet; past them tables still
     // stack, and print where the page ends.
@@ -197,7 +205,7 @@ fn write_stacked(
     {
         ws.set_repeat_rows(head, head)?;
     }
-    Ok(())
+    Ok(placed)
 }
 
 /// Sheet names Excel accepts: no `[]:*?/\`, at most 31 characters, unique.

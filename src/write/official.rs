@@ -52,6 +52,64 @@ impl Styles {
     }
 }
 
+/// Which of the layout's formats a cell was written with, so a cell can be marked
+/// afterwards (a finding's fill) in its own format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Look {
+    Title,
+    Text,
+    Left,
+    Money,
+}
+
+impl Styles {
+    /// The format a [`Look`] names.
+    pub fn of(&self, look: Look) -> &Format {
+        match look {
+            Look::Title => &self.title,
+            Look::Text => &self.text,
+            Look::Left => &self.left,
+            Look::Money => &self.money,
+        }
+    }
+}
+
+/// Where a value of the source was written: the cell (zero-based) and its format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placed {
+    pub row: u32,
+    pub col: u16,
+    pub look: Look,
+}
+
+/// Where each source cell of a table (`Project.cells`, `Indicator.cells`, in the
+/// department's sheet) was written in the official layout; a source cell read for
+/// several values (a merged 一级指标) maps to the first place it was written.
+#[derive(Debug, Clone, Default)]
+pub struct Placements {
+    cells: indexmap::IndexMap<String, Placed>,
+}
+
+impl Placements {
+    pub(crate) fn put(&mut self, source: Option<&str>, row: u32, col: u16, look: Look) {
+        if let Some(a1) = source.filter(|a| !a.is_empty()) {
+            self.cells
+                .entry(a1.to_string())
+                .or_insert(Placed { row, col, look });
+        }
+    }
+
+    /// Where the value read from `source` (A1 in the submitted sheet) was written.
+    pub fn get(&self, source: &str) -> Option<Placed> {
+        self.cells.get(source).copied()
+    }
+
+    /// True when `source` is one of the table's cells.
+    pub fn contains(&self, source: &str) -> bool {
+        self.cells.contains_key(source)
+    }
+}
+
 /// The body font of the template, and the same as a bordered, wrapped, vertically
 /// centred table cell: what every sheet jixiao writes starts from.
 pub(crate) fn body_formats(t: &Template) -> (Format, Format) {
@@ -104,12 +162,14 @@ impl<'a> Layout<'a> {
 }
 
 /// Where a written table's parts landed.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Written {
     /// The row of the indicator grid's header.
     pub grid_header: u32,
     /// The first row after the table.
     pub next: u32,
+    /// Where each value's source cell was written.
+    pub placements: Placements,
 }
 
 /// Sets the column widths and print settings of the template.
@@ -145,7 +205,8 @@ pub fn write_project(
 ) -> Result<Written, XlsxError> {
     let (s, widths) = (&l.styles, &l.template.columns.widths);
     let last = COLS - 1;
-    let mut r = write_header(ws, l, row, p, last, widths)?;
+    let mut placed = Placements::default();
+    let mut r = header(ws, l, row, p, last, widths, &mut placed)?;
     // The indicator grid.
     let head = r;
     for (c, label) in ["一级指标", "二级指标", "三级指标", "指标值", "说明"]
@@ -160,6 +221,10 @@ pub fn write_project(
     for (i, ind) in rows.iter().enumerate() {
         let rr = r + i as u32;
         let note = ind.note.as_deref().unwrap_or("");
+        let c = &ind.cells;
+        placed.put(c.value.as_deref().or(Some(&ind.cell)), rr, 4, Look::Text);
+        placed.put(c.name.as_deref(), rr, 3, Look::Left);
+        placed.put(c.note.as_deref(), rr, 5, Look::Left);
         ws.write_string_with_format(rr, 3, &ind.name, &s.left)?;
         ws.write_string_with_format(rr, 4, &ind.value.text, &s.text)?;
         ws.write_string_with_format(rr, 5, note, &s.left)?;
@@ -169,7 +234,20 @@ pub fn write_project(
             .max(wrapped_lines(&ind.level2, widths[2]));
         ws.set_row_height(rr, height(lines))?;
     }
-    // 一级 merged down its run; 二级 down its run within the 一级.
+    // 一级 merged down its run; 二级 down its run within the 一级: a label's source cell
+    // is written where its run starts.
+    let (mut l1, mut l2) = (r, r);
+    for (i, ind) in rows.iter().enumerate() {
+        let rr = r + i as u32;
+        if i > 0 && rows[i - 1].level1 != ind.level1 {
+            l1 = rr;
+        }
+        if i > 0 && (&rows[i - 1].level1, &rows[i - 1].level2) != (&ind.level1, &ind.level2) {
+            l2 = rr;
+        }
+        placed.put(ind.cells.level1.as_deref(), l1, 1, Look::Text);
+        placed.put(ind.cells.level2.as_deref(), l2, 2, Look::Text);
+    }
     merge_runs(
         ws,
         r,
@@ -200,6 +278,7 @@ pub fn write_project(
     Ok(Written {
         grid_header: head,
         next: end + 1,
+        placements: placed,
     })
 }
 
@@ -233,12 +312,29 @@ pub fn write_header(
     last: u16,
     widths: &[f64],
 ) -> Result<u32, XlsxError> {
+    header(ws, l, row, p, last, widths, &mut Placements::default())
+}
+
+/// [`write_header`], saying where each header value's source cell was written.
+fn header(
+    ws: &mut Worksheet,
+    l: &Layout<'_>,
+    row: u32,
+    p: &Project,
+    last: u16,
+    widths: &[f64],
+    placed: &mut Placements,
+) -> Result<u32, XlsxError> {
     let (s, t) = (&l.styles, l.template);
+    let cell = |key: &str| p.cells.get(key).map(String::as_str);
     let text = |o: &Option<String>| o.clone().unwrap_or_default();
     let mut r = row;
     ws.write_string_with_format(r, 0, t.label(l.parts), &s.label_tag)?;
     r += 1;
     ws.merge_range(r, 0, r, last, &t.title_for(p, l.parts), &s.title)?;
+    // The year is read from the title or a line under it: both are in the title here.
+    placed.put(cell("title"), r, 0, Look::Title);
+    placed.put(cell("year"), r, 0, Look::Title);
     ws.set_row_height(r, t.fonts.title_size * 2.0)?;
     r += 1;
     ws.merge_range(r, last - 1, r, last, &format!("单位：{}", t.unit), &s.unit)?;
@@ -246,15 +342,24 @@ pub fn write_header(
 
     // 一级项目名称 | value | 二级项目名称 | value, then 主管部门 | … | 实施单位 | …
     let right: f64 = widths[5..=last as usize].iter().sum();
-    for (l1, v1, l2, v2) in [
+    for (l1, v1, l2, v2, keys) in [
         (
             "一级项目名称",
             &p.level1_project,
             "二级项目名称",
             &p.level2_project,
+            ["level1_project", "level2_project"],
         ),
-        ("主管部门", &p.department, "实施单位", &p.implementer),
+        (
+            "主管部门",
+            &p.department,
+            "实施单位",
+            &p.implementer,
+            ["department", "implementer"],
+        ),
     ] {
+        placed.put(cell(keys[0]), r, 2, Look::Text);
+        placed.put(cell(keys[1]), r, 5, Look::Text);
         ws.merge_range(r, 0, r, 1, l1, &s.label)?;
         ws.merge_range(r, 2, r, 3, &text(v1), &s.text)?;
         ws.write_string_with_format(r, 4, l2, &s.label)?;
@@ -271,14 +376,19 @@ pub fn write_header(
 
     // 资金情况: one line per source, the label merged down them.
     let f = &p.funds;
-    let mut lines: Vec<(String, Option<rust_decimal::Decimal>)> = vec![
-        ("年度资金总额：".into(), f.total),
-        ("其中：财政拨款".into(), f.fiscal),
-        ("非财政拨款".into(), f.non_fiscal),
+    let mut lines: Vec<(String, Option<rust_decimal::Decimal>, String)> = vec![
+        ("年度资金总额：".into(), f.total, "funds.total".into()),
+        ("其中：财政拨款".into(), f.fiscal, "funds.fiscal".into()),
+        ("非财政拨款".into(), f.non_fiscal, "funds.non_fiscal".into()),
     ];
-    lines.extend(f.other.iter().map(|(k, v)| (k.clone(), Some(*v))));
+    lines.extend(
+        f.other
+            .iter()
+            .map(|(k, v)| (k.clone(), Some(*v), format!("funds.other.{k}"))),
+    );
     let first = r;
-    for (label, amount) in &lines {
+    for (label, amount, key) in &lines {
+        placed.put(cell(key), r, 3, Look::Money);
         ws.write_string_with_format(r, 2, label, &s.label)?;
         ws.merge_range(r, 3, r, last, "", &s.money)?;
         if let Some(x) = amount.and_then(|d| d.to_f64()) {
@@ -290,6 +400,7 @@ pub fn write_header(
     ws.merge_range(first, 0, r - 1, 1, "资金情况", &s.label)?;
 
     ws.merge_range(r, 0, r, 1, "年度总体目标", &s.label)?;
+    placed.put(cell("goal"), r, 2, Look::Left);
     let goal = text(&p.goal);
     ws.merge_range(r, 2, r, last, &goal, &s.left)?;
     ws.set_row_height(

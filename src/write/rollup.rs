@@ -3,12 +3,13 @@
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Format, FormatAlign, Formula, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, FormatUnderline, Formula, Url, Worksheet, XlsxError};
 
 use crate::aggregate::{self, indicator_stats};
 use crate::model::{Diagnostic, Project, Severity};
 use crate::template::Template;
 use crate::text::column_name;
+use crate::write::links::Links;
 
 const HEADERS: &[(&str, f64)] = &[
     ("序号", 6.0),
@@ -42,6 +43,10 @@ struct Formats {
     sub_number: Format,
     /// A version set aside (a resubmission replaced by a newer one): grey, not summed.
     stale: Format,
+    /// A link to a cell of the workbook.
+    link: Format,
+    /// Why a finding has no link: grey.
+    stale_note: Format,
 }
 
 impl Formats {
@@ -70,6 +75,11 @@ impl Formats {
                 .clone()
                 .set_font_color("#808080")
                 .set_font_strikethrough(),
+            link: cell
+                .clone()
+                .set_font_color("#0563C1")
+                .set_underline(FormatUnderline::Single),
+            stale_note: cell.clone().set_font_color("#808080"),
         }
     }
 }
@@ -364,13 +374,18 @@ const ISSUE_HEADERS: &[(&str, f64)] = &[
     ("序号", 6.0),
     ("级别", 8.0),
     ("规则", 18.0),
-    ("文件", 34.0),
+    ("文件", 30.0),
     ("工作表", 14.0),
     ("单元格", 8.0),
-    ("问题说明", 70.0),
+    ("问题说明", 58.0),
+    ("位置（点击跳转）", 32.0),
 ];
 
-/// Writes the 问题清单 sheet: every finding with its file, sheet and cell.
+/// How many columns the list of findings has.
+pub(crate) const ISSUE_COLUMNS: u16 = ISSUE_HEADERS.len() as u16;
+
+/// Writes the 问题清单 sheet: every finding with its file, sheet and cell, and a link to
+/// the cell where `links` says its value was written.
 ///
 /// # Errors
 /// When rust_xlsxwriter refuses a cell.
@@ -378,14 +393,37 @@ pub fn write_issues(
     ws: &mut Worksheet,
     t: &Template,
     diagnostics: &[Diagnostic],
+    links: &Links,
+) -> Result<(), XlsxError> {
+    write_issue_list(ws, t, 0, diagnostics, links)?;
+    ws.set_paper_size(t.print.paper.code());
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
+/// The list of findings from row `top` down: a header row, then one finding a row, its
+/// location linked to the cell of this workbook that `links` finds (a finding without
+/// one says why in that column).
+///
+/// # Errors
+/// When rust_xlsxwriter refuses a cell.
+pub(crate) fn write_issue_list(
+    ws: &mut Worksheet,
+    t: &Template,
+    top: u32,
+    diagnostics: &[Diagnostic],
+    links: &Links,
 ) -> Result<(), XlsxError> {
     let f = Formats::new(t);
+    let last = ISSUE_COLUMNS - 1;
     for (c, (h, w)) in ISSUE_HEADERS.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &f.head)?;
+        ws.write_string_with_format(top, c as u16, *h, &f.head)?;
         ws.set_column_width(c as u16, *w)?;
     }
+    let mut linked = 0;
     for (i, d) in diagnostics.iter().enumerate() {
-        let r = i as u32 + 1;
+        let r = top + i as u32 + 1;
         let level = match d.severity {
             Severity::Error => "错误",
             Severity::Warning => "警告",
@@ -397,11 +435,38 @@ pub fn write_issues(
         ws.write_string_with_format(r, 4, d.sheet.as_deref().unwrap_or(""), &f.text)?;
         ws.write_string_with_format(r, 5, d.cell.as_deref().unwrap_or(""), &f.number)?;
         ws.write_string_with_format(r, 6, super::fit_cell(&d.message), &f.text)?;
+        let target = links.find(d);
+        let place = match (&target, &d.sheet, &d.cell) {
+            (Some(t), _, _) => t.label(),
+            (None, Some(sheet), Some(_)) if !links.has_table(&d.file, sheet) => {
+                "本工作簿中没有这张表".to_string()
+            }
+            (None, _, Some(_)) => "规范格式中没有这个单元格".to_string(),
+            (None, _, None) => String::new(),
+        };
+        match target {
+            Some(t) if linked < super::links::MAX_LINKS_PER_SHEET => {
+                linked += 1;
+                let url = Url::new(t.url()).set_text(&place).set_tip(format!(
+                    "跳到工作表“{}”的 {} 单元格",
+                    t.sheet,
+                    t.a1()
+                ));
+                ws.write_url_with_format(r, last, url, &f.link)?;
+            }
+            Some(_) => {
+                ws.write_string_with_format(r, last, &place, &f.text)?;
+            }
+            None => {
+                ws.write_string_with_format(r, last, &place, &f.stale_note)?;
+            }
+        }
         // Wrapped messages need their rows' height, or they overlap when printed.
         let lines = [
             (d.message.as_str(), 6),
             (d.file.as_str(), 3),
             (d.rule.as_str(), 2),
+            (place.as_str(), 7),
         ]
         .iter()
         .map(|(text, c)| super::wrapped_lines(text, ISSUE_HEADERS[*c].1))
@@ -415,13 +480,10 @@ pub fn write_issues(
         ws.set_row_height(r, super::official::height(lines))?;
     }
     if diagnostics.is_empty() {
-        ws.merge_range(1, 0, 1, 6, "未发现问题", &f.text)?;
+        ws.merge_range(top + 1, 0, top + 1, last, "未发现问题", &f.text)?;
     }
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, diagnostics.len().max(1) as u32, 6)?;
-    ws.set_paper_size(t.print.paper.code());
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(0, 0)?;
+    ws.set_freeze_panes(top + 1, 0)?;
+    ws.autofilter(top, 0, top + diagnostics.len().max(1) as u32, last)?;
+    ws.set_repeat_rows(top, top)?;
     Ok(())
 }

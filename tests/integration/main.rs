@@ -5,6 +5,7 @@ mod budget;
 mod check;
 mod diff;
 mod extract;
+mod feedback;
 mod grid;
 mod hostile;
 mod page;

@@ -11,7 +11,17 @@ use crate::template::Form;
 use crate::template::form::{Amount, FundValue};
 use crate::text::a1;
 use crate::write::formula;
-use crate::write::official::{Layout, height};
+use crate::write::official::{Layout, Look, Placements, height};
+
+/// The key of `Project.cells` a funds line's amount was read under.
+fn amount_key(amount: Amount<'_>) -> String {
+    match amount {
+        Amount::Total => "funds.total".into(),
+        Amount::Fiscal => "funds.fiscal".into(),
+        Amount::NonFiscal => "funds.non_fiscal".into(),
+        Amount::Other(label) => format!("funds.other.{label}"),
+    }
+}
 
 /// The amount a funds line shows, from the model.
 fn line_amount(p: &Project, amount: Amount<'_>) -> Option<Decimal> {
@@ -46,15 +56,24 @@ pub(super) fn write_funds(
     across: &Across<'_>,
     f: &Formats,
     mode: Mode,
+    placed: &mut Placements,
 ) -> Result<(u32, Execution), XlsxError> {
     let s = &l.styles;
+    let source = |key: &str| p.cells.get(key).map(String::as_str);
     let last = across.last;
     // The layout's lines, then any other source of the model it does not name.
-    let mut lines: Vec<(String, Option<Decimal>)> = form
+    let mut lines: Vec<(String, Option<Decimal>, String)> = form
         .funds
         .lines
         .iter()
-        .map(|line| (form.words(&line.label), line_amount(p, line.amount())))
+        .map(|line| {
+            let amount = line.amount();
+            (
+                form.words(&line.label),
+                line_amount(p, amount),
+                amount_key(amount),
+            )
+        })
         .collect();
     if mode != Mode::Blank {
         for (label, amount) in &p.funds.other {
@@ -64,7 +83,7 @@ pub(super) fn write_funds(
                 .iter()
                 .any(|line| line.amount() == Amount::Other(label));
             if !named {
-                lines.push((label.clone(), Some(*amount)));
+                lines.push((label.clone(), Some(*amount), format!("funds.other.{label}")));
             }
         }
     }
@@ -80,7 +99,8 @@ pub(super) fn write_funds(
             .set_error_message("请填写不小于 0 的数字（万元）")
     };
     if columns.is_empty() {
-        for (label, amount) in &lines {
+        for (label, amount, key) in &lines {
+            placed.put(source(key), r, 3, Look::Money);
             ws.write_string_with_format(r, 2, label, &s.label)?;
             ws.merge_range(r, 3, r, last, "", &s.money)?;
             if let Some(x) = amount {
@@ -113,8 +133,16 @@ pub(super) fn write_funds(
         form.fund_column(v)
             .map(|k| a1(row, u32::from(c0) + k as u32))
     };
-    for (n, (label, amount)) in lines.iter().enumerate() {
+    // A line's amount is read into the first amount column (年初预算数).
+    let first_amount = columns
+        .iter()
+        .position(|c| matches!(c.value, FundValue::Initial | FundValue::Budget))
+        .map(|k| c0 + k as u16);
+    for (n, (label, amount, key)) in lines.iter().enumerate() {
         let total_line = n == 0;
+        if let Some(col) = first_amount {
+            placed.put(source(key), r, col, Look::Money);
+        }
         span(ws, r, (2, c0 - 1), label, &s.label)?;
         let ex = p.execution.as_ref().filter(|_| total_line);
         for (k, c) in columns.iter().enumerate() {

@@ -14,7 +14,7 @@ use crate::template::form::{Content, HeaderField};
 use crate::template::{Form, Template};
 use crate::text::a1;
 use crate::write::formula;
-use crate::write::official::{Layout, Written, height};
+use crate::write::official::{Layout, Look, Placements, Written, height};
 use crate::write::wrapped_lines;
 
 mod funds;
@@ -166,11 +166,18 @@ pub fn write_table(
     // A formula whose result is blank until the department types stores the empty
     // string, which every reader shows as blank.
     ws.set_formula_result_default("");
+    // Where each source cell of the table is written, for the links to findings.
+    let mut placed = Placements::default();
+    let cell = |key: &str| p.cells.get(key).map(String::as_str);
     let mut r = write_top(ws, l, row, p, &across)?;
-    r = write_header_rows(ws, l, r, p, form, &across, mode)?;
-    let (next, execution) = write_funds(ws, l, r, p, form, &across, &f, mode)?;
+    placed.put(cell("title"), r - 2, 0, Look::Title);
+    placed.put(cell("year"), r - 2, 0, Look::Title);
+    r = write_header_rows(ws, l, r, p, form, &across, mode, &mut placed)?;
+    let (next, execution) = write_funds(ws, l, r, p, form, &across, &f, mode, &mut placed)?;
     r = write_goal(ws, l, next, p, form, &across, mode)?;
-    write_grid(ws, l, r, p, form, &across, &f, mode, execution)
+    // The goal's text is on the last row of its block, from column C.
+    placed.put(cell("goal"), r - 1, 2, Look::Left);
+    write_grid(ws, l, r, p, form, &across, &f, mode, execution, placed)
 }
 
 /// The 附表 label (when there is one), the title and the unit line; the row after.
@@ -221,6 +228,7 @@ fn field_hint(field: HeaderField) -> &'static str {
 }
 
 /// 项目名称, 主管部门 | 实施单位 …: a label left, its value across; two to a row.
+#[allow(clippy::too_many_arguments)]
 fn write_header_rows(
     ws: &mut Worksheet,
     l: &Layout<'_>,
@@ -229,6 +237,7 @@ fn write_header_rows(
     form: &Form,
     across: &Across<'_>,
     mode: Mode,
+    placed: &mut Placements,
 ) -> Result<u32, XlsxError> {
     let s = &l.styles;
     let (m, m2) = across.right;
@@ -243,6 +252,13 @@ fn write_header_rows(
             span(ws, r, (l0, l1), &form.words(&cell.label), &s.label)?;
             let value = field_text(p, cell.field);
             span(ws, r, (v0, v1), value, &s.text)?;
+            let key = match cell.field {
+                HeaderField::Level1Project => "level1_project",
+                HeaderField::Level2Project => "level2_project",
+                HeaderField::Department => "department",
+                HeaderField::Implementer => "implementer",
+            };
+            placed.put(p.cells.get(key).map(String::as_str), r, v0, Look::Text);
             if mode == Mode::Blank {
                 ws.add_data_validation(r, v0, r, v0, &hint(&cell.label, field_hint(cell.field))?)?;
             }
@@ -366,6 +382,7 @@ fn write_grid(
     f: &Formats,
     mode: Mode,
     execution: Execution,
+    mut placed: Placements,
 ) -> Result<Written, XlsxError> {
     let s = &l.styles;
     let columns = &form.grid.columns;
@@ -392,8 +409,42 @@ fn write_grid(
     let end = first + count - 1;
     let cell_at =
         |r: u32, content: Content| form.column(content).map(|k| a1(r, u32::from(col_of(k))));
+    let value_column = form
+        .column(Content::Value)
+        .or(form.column(Content::Number))
+        .map(col_of);
+    let (mut run1, mut run2) = (first, first);
     for (n, i) in rows.iter().enumerate() {
         let r = first + n as u32;
+        if n > 0 && rows[n - 1].level1 != i.level1 {
+            run1 = r;
+        }
+        if n > 0 && (&rows[n - 1].level1, &rows[n - 1].level2) != (&i.level1, &i.level2) {
+            run2 = r;
+        }
+        let ic = &i.cells;
+        if let Some(col) = value_column {
+            placed.put(ic.value.as_deref().or(Some(&i.cell)), r, col, Look::Text);
+        }
+        for (content, source, look) in [
+            (Content::Level1, &ic.level1, Look::Text),
+            (Content::Level2, &ic.level2, Look::Text),
+            (Content::Name, &ic.name, Look::Left),
+            (Content::Note, &ic.note, Look::Left),
+            (Content::Weight, &ic.weight, Look::Text),
+            (Content::Actual, &ic.actual, Look::Text),
+            (Content::Score, &ic.score, Look::Text),
+            (Content::Deviation, &ic.deviation, Look::Left),
+        ] {
+            let at = match content {
+                Content::Level1 => run1,
+                Content::Level2 => run2,
+                _ => r,
+            };
+            if let Some(k) = form.column(content) {
+                placed.put(source.as_deref(), at, col_of(k), look);
+            }
+        }
         let mut lines = 1;
         for (k, c) in columns.iter().enumerate() {
             let col = col_of(k);
@@ -492,6 +543,7 @@ fn write_grid(
     Ok(Written {
         grid_header: head,
         next,
+        placements: placed,
     })
 }
 
