@@ -88,3 +88,111 @@ pub fn split_names(projects: &[Project]) -> Vec<String> {
         })
         .collect()
 }
+
+/// What one department gets back from `check --feedback`: its tables, and the findings
+/// about them (in the order `check` prints them).
+#[derive(Debug)]
+pub struct Feedback<'a> {
+    /// The 主管部门 (or a placeholder for tables without one).
+    pub department: String,
+    /// Each table, and whether it counts (false: another version of it does).
+    pub projects: Vec<(&'a Project, bool)>,
+    pub diagnostics: Vec<&'a Diagnostic>,
+}
+
+/// The feedback of a batch: one per department, in the order departments first
+/// appear; and the findings about files no table was read from, which name no
+/// department.
+#[derive(Debug, Default)]
+pub struct FeedbackBatch<'a> {
+    pub departments: Vec<Feedback<'a>>,
+    pub unread: Vec<&'a Diagnostic>,
+}
+
+/// Gives each finding to the departments it concerns: the department of the table whose
+/// cell it names; a finding about a sheet or a whole file (or a cell no table read) to
+/// the departments with tables there; a finding about a file without tables to
+/// [`FeedbackBatch::unread`]. None is dropped. `counts` says of each project whether it
+/// is the version that counts.
+pub fn feedback<'a>(
+    projects: &'a [Project],
+    counts: &[bool],
+    diagnostics: &'a [Diagnostic],
+) -> FeedbackBatch<'a> {
+    let mut out = FeedbackBatch::default();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut of_file: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut dept_of: Vec<usize> = Vec::with_capacity(projects.len());
+    for (i, p) in projects.iter().enumerate() {
+        let dept = crate::aggregate::department_of(p);
+        let k = *index.entry(dept.clone()).or_insert_with(|| {
+            out.departments.push(Feedback {
+                department: dept,
+                projects: Vec::new(),
+                diagnostics: Vec::new(),
+            });
+            out.departments.len() - 1
+        });
+        let counted = counts.get(i).copied().unwrap_or(true);
+        out.departments[k].projects.push((p, counted));
+        dept_of.push(k);
+        of_file.entry(p.source.file.as_str()).or_default().push(i);
+    }
+    for d in diagnostics {
+        let Some(tables) = of_file.get(d.file.as_str()) else {
+            out.unread.push(d);
+            continue;
+        };
+        let on_sheet: Vec<usize> = tables
+            .iter()
+            .copied()
+            .filter(|i| Some(&projects[*i].source.sheet) == d.sheet.as_ref())
+            .collect();
+        let holder = d.cell.as_deref().and_then(|cell| {
+            on_sheet
+                .iter()
+                .copied()
+                .find(|i| holds_cell(&projects[*i], cell))
+        });
+        let mut to: Vec<usize> = match (holder, on_sheet.is_empty()) {
+            (Some(i), _) => vec![dept_of[i]],
+            (None, false) => on_sheet.iter().map(|i| dept_of[*i]).collect(),
+            (None, true) => tables.iter().map(|i| dept_of[*i]).collect(),
+        };
+        to.sort_unstable();
+        to.dedup();
+        for k in to {
+            out.departments[k].diagnostics.push(d);
+        }
+    }
+    out
+}
+
+/// True when `cell` (A1) is one the table's values were read from.
+fn holds_cell(p: &Project, cell: &str) -> bool {
+    p.cells.values().any(|c| c == cell)
+        || p.indicators.iter().any(|i| {
+            let c = &i.cells;
+            i.cell == cell
+                || [&c.level1, &c.level2, &c.name, &c.value, &c.note]
+                    .into_iter()
+                    .chain([&c.weight, &c.actual, &c.score, &c.deviation])
+                    .any(|x| x.as_deref() == Some(cell))
+        })
+}
+
+/// The name of the workbook of files no table was read from, in a feedback folder.
+pub const UNREAD_FEEDBACK: &str = "未能读取的文件";
+
+/// The file name of each department's feedback workbook (its 主管部门, safe as `split`
+/// makes names), in order; [`UNREAD_FEEDBACK`] is kept for the files no table was
+/// read from.
+pub fn feedback_names(departments: &[Feedback<'_>]) -> (Vec<String>, String) {
+    let mut names = FileNames::default();
+    let unread = names.unique(UNREAD_FEEDBACK, "xlsx");
+    let each = departments
+        .iter()
+        .map(|f| names.unique(&f.department, "xlsx"))
+        .collect();
+    (each, unread)
+}

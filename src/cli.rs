@@ -272,6 +272,18 @@ pub struct CheckArgs {
     /// 同一项目报送了多次时计入哪一版（同 merge）：重复报送的问题指明计入的版本。
     #[arg(long, value_enum, value_name = "WHICH", default_value_t = Prefer::Newest)]
     pub prefer: Prefer,
+
+    /// 把审核意见写到此目录（不存在则创建）：每个主管部门一个工作簿，第一个工作表列出全部问题并链接到单元格，其后各表为规范格式，有问题的单元格标红并加批注。
+    #[arg(long, value_name = "DIR")]
+    pub feedback: Option<PathBuf>,
+
+    /// 覆盖 --feedback 目录中已存在的同名文件。
+    #[arg(long, requires = "feedback")]
+    pub force: bool,
+
+    /// 审核意见中规范格式表的版式（同 merge）。
+    #[command(flatten)]
+    pub layout: LayoutArgs,
 }
 
 /// Which version of a resubmitted project counts.

@@ -16,6 +16,7 @@ const EXAMPLES: &str = "\
 示例：
   jixiao serve                              在浏览器中打开网页，拖入工作簿即可
   jixiao check 收件箱                        检查收件箱中每个工作簿的每张表
+  jixiao check 收件箱 --feedback 审核意见    每个部门一个审核意见工作簿，标出有问题的单元格
   jixiao merge 收件箱 -o 汇总.xlsx           汇总为一个工作簿（汇总、各部门、问题清单）
   jixiao split 收件箱 -o 拆分                每个项目写成一个规范格式的工作簿
   jixiao extract 收件箱 --format csv -o 表.csv

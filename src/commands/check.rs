@@ -1,14 +1,19 @@
 //! `jixiao check`: the bureau's rules on every table, one finding per line.
 
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
 use serde::Serialize;
 
 use crate::cli::{CheckArgs, CheckFormat};
-use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, progress_bar};
-use crate::model::{Diagnostic, Severity};
+use crate::commands::output::{Durability, refuse_input, write_atomically_as};
+use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, layout_parts, progress_bar};
+use crate::model::{Diagnostic, Project, Severity};
 use crate::report;
 use crate::rule::Rule;
 use crate::validate::FileChecked;
 use crate::versions::ProjectKey;
+use crate::write::{self, Layout};
 
 /// What was checked and what was found.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -49,6 +54,15 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         .transpose()?;
     let prefer = args.prefer.into();
     let times = crate::batch::file_times(&walked);
+    let inputs = walked.paths();
+    let layout = args
+        .feedback
+        .as_ref()
+        .map(|_| layout_parts(&args.layout))
+        .transpose()?;
+    // The tables are kept only when they are to be written back.
+    let keep = args.feedback.is_some();
+    let mut tables: Vec<Project> = Vec::new();
     // The rules run in the workers, file by file; only the findings are kept, and what
     // resubmissions are decided by.
     let bar = progress_bar(walked.files.len());
@@ -66,11 +80,12 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
             for p in &found {
                 checked.add_project(p, &config);
             }
-            checked
+            (checked, if keep { found } else { Vec::new() })
         },
-        |checked| {
+        |(checked, found)| {
             diagnostics.extend(checked.diagnostics);
             keys.extend(checked.keys);
+            tables.extend(found);
         },
     );
     bar.finish_and_clear();
@@ -164,9 +179,77 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
             writeln!(w)
         }
     })?;
+    if let (Some(dir), Some((template, parts))) = (&args.feedback, &layout) {
+        let l = Layout::new(template, parts);
+        let counts: Vec<bool> = outcomes
+            .iter()
+            .map(|o| *o == crate::versions::Outcome::Counts)
+            .collect();
+        write_feedback(dir, args.force, &inputs, &tables, &counts, &diagnostics, &l)?;
+    }
     Ok(if summary.errors > 0 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
     })
+}
+
+/// Writes `check --feedback DIR`: one workbook per 主管部门, and one for the files no
+/// table was read from. Every target is refused before anything is written.
+///
+/// # Errors
+/// When the folder cannot be made, a target exists without `--force` or is an input,
+/// or a workbook cannot be made or written.
+fn write_feedback(
+    dir: &Path,
+    force: bool,
+    inputs: &[PathBuf],
+    tables: &[Project],
+    counts: &[bool],
+    diagnostics: &[Diagnostic],
+    l: &Layout<'_>,
+) -> anyhow::Result<()> {
+    let batch = crate::batch::feedback(tables, counts, diagnostics);
+    let (names, unread_name) = crate::batch::feedback_names(&batch.departments);
+    let mut targets: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
+    if !batch.unread.is_empty() {
+        targets.push(dir.join(&unread_name));
+    }
+    if targets.is_empty() {
+        note!(
+            "没有可写出的审核意见（未读到任何文件），未创建 {}",
+            dir.display()
+        );
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
+    for path in &targets {
+        refuse_input(path, inputs)?;
+    }
+    if !force && let Some(path) = targets.iter().find(|p| p.exists()) {
+        bail!("输出文件 {} 已存在；如需覆盖，请加 --force", path.display());
+    }
+    for (f, path) in batch.departments.iter().zip(&targets) {
+        let bytes =
+            write::feedback::department_workbook(&f.department, &f.projects, &f.diagnostics, l)
+                .with_context(|| format!("生成 {} 的审核意见失败", f.department))?;
+        write_atomically_as(path, force, Durability::Renamed, |w| w.write_all(&bytes))?;
+    }
+    if !batch.unread.is_empty() {
+        let bytes = write::feedback::unread_workbook(&batch.unread, l)
+            .context("生成未能读取的文件清单失败")?;
+        let path = dir.join(&unread_name);
+        write_atomically_as(&path, force, Durability::Renamed, |w| w.write_all(&bytes))?;
+    }
+    let unread = if batch.unread.is_empty() {
+        String::new()
+    } else {
+        format!("，另有 {unread_name} 列出未能读取的文件")
+    };
+    note!(
+        "已写出 {} 个部门的审核意见到 {}{unread}",
+        batch.departments.len(),
+        dir.display()
+    );
+    Ok(())
 }

@@ -277,6 +277,7 @@ fn own_output(zip: &mut Zip<'_>) -> Option<&'static str> {
         "merge" => "汇总",
         "split" => "拆分",
         "diff" => "变更对比",
+        "feedback" => "审核意见",
         _ => return None,
     };
     let core = part("docProps/core.xml")?;

@@ -3,6 +3,7 @@
 
 pub mod budget;
 pub mod diff;
+pub mod feedback;
 pub mod form;
 pub mod formula;
 pub mod links;
@@ -170,6 +171,24 @@ pub fn stage_form(l: &Layout<'_>) -> Result<Vec<u8>, XlsxError> {
     wb.save_to_buffer()
 }
 
+/// One table from `row` down in the layout `l` gives: a stage's (申报表, 监控表, 自评表)
+/// when it has a form, else the official one.
+///
+/// # Errors
+/// When rust_xlsxwriter refuses a cell.
+pub(crate) fn write_table(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    l: &Layout<'_>,
+    row: u32,
+    p: &Project,
+) -> Result<official::Written, XlsxError> {
+    if l.template.form.is_some() {
+        stage::write_table(ws, l, row, p, stage::Mode::Copy)
+    } else {
+        official::write_project(ws, l, row, p)
+    }
+}
+
 /// Projects down one sheet, each on its own printed page; where each one's source
 /// cells were written, in order.
 fn write_stacked(
@@ -186,11 +205,7 @@ fn write_stacked(
         if i > 0 {
             breaks.push(row);
         }
-        let written = if l.template.form.is_some() {
-            stage::write_table(ws, l, row, p, stage::Mode::Copy)?
-        } else {
-            official::write_project(ws, l, row, p)?
-        };
+        let written = write_table(ws, l, row, p)?;
         heads.push(written.grid_header);
         row = written.next + 1;
         placed.push(written.placements);
