@@ -185,7 +185,24 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
             .iter()
             .map(|o| *o == crate::versions::Outcome::Counts)
             .collect();
-        write_feedback(dir, args.force, &inputs, &tables, &counts, &diagnostics, &l)?;
+        // The budget list's own findings (a budgeted project without a table) are the
+        // bureau's: they stay in check's output, not in a department's or the unread
+        // files' workbook.
+        let list = reconciliation.as_ref().map(|r| r.file.as_str());
+        let about_submissions: Vec<Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| Some(d.file.as_str()) != list)
+            .cloned()
+            .collect();
+        write_feedback(
+            dir,
+            args.force,
+            &inputs,
+            &tables,
+            &counts,
+            &about_submissions,
+            &l,
+        )?;
     }
     Ok(if summary.errors > 0 {
         EXIT_FINDINGS

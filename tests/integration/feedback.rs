@@ -397,3 +397,46 @@ fn the_issue_list_links_in_a_stage_layout_too() {
     }
     assert_eq!(checked, 7, "every finding of the table with mistakes");
 }
+
+/// With `--budget`, a table's mismatch is the department's, on its cell; the list's own
+/// findings (a budgeted project nobody sent) are the bureau's and stay in the output.
+#[test]
+fn budget_findings_on_a_table_go_back_and_the_lists_stay() {
+    let dir = Workdir::new();
+    dir.write(
+        "收件箱/机关工委.xlsx",
+        &samples::official_workbook(&samples::seed(), false),
+    );
+    let dept = "中共黔南州直属机关工作委员会";
+    let csv = format!(
+        "主管部门,项目名称,金额（万元）\n{dept},机关党建工作,24.02\n{dept},党建专项“七一”系列活动、党建宣传,10.00\n\
+         {dept},党建专项经费-党员教育培训,32.00\n{dept},党建专项经费-州直机关党建工作,22.50\n{dept},机关档案数字化,5.00\n"
+    );
+    dir.write("预算.csv", csv.as_bytes());
+    let all = findings(
+        &dir,
+        &["收件箱", "--budget", "预算.csv", "--feedback", "反馈"],
+    );
+    let rules: Vec<&str> = all.iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["budget-mismatch", "budget-missing"], "{all:?}");
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("反馈"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [format!("{dept}.xlsx")],
+        "no 未能读取的文件 for the list"
+    );
+    let seen = openpyxl(&dir.path().join(format!("反馈/{dept}.xlsx")));
+    let list = &seen["cells"]["审核意见"];
+    assert_eq!(row(list, 5), expected_row(&all[0]));
+    assert!(list["A6"].is_null(), "only the table's finding");
+    let (sheet, cell) = target(seen["links"]["审核意见"]["H5"].as_str().unwrap());
+    assert_eq!(
+        (sheet.as_str(), cell.as_str()),
+        ("党建专项经费-党员教育培训", "D6")
+    );
+    let (notes, _) = marks(&seen);
+    assert!(notes[&(sheet, cell)].contains("预算金额 32.00 万元"));
+}
