@@ -54,8 +54,8 @@ pub struct LimitArgs {
 }
 
 impl LimitArgs {
-    pub fn limits(&self) -> crate::read::Limits {
-        crate::read::Limits {
+    pub fn limits(&self) -> jixiao::read::Limits {
+        jixiao::read::Limits {
             max_file_bytes: self.max_file_mb << 20,
             max_unzipped_bytes: self.max_unzipped_mb << 20,
             max_cells: self.max_cells,
@@ -63,7 +63,7 @@ impl LimitArgs {
             max_inflate_ratio: self.max_zip_ratio,
             max_text_bytes: self.max_text_mb << 20,
             max_tables: self.max_tables,
-            ..crate::read::Limits::default()
+            ..jixiao::read::Limits::default()
         }
     }
 }
@@ -294,12 +294,12 @@ pub enum Prefer {
     FirstNamed,
 }
 
-impl From<Prefer> for crate::versions::Prefer {
+impl From<Prefer> for jixiao::versions::Prefer {
     fn from(p: Prefer) -> Self {
         match p {
-            Prefer::Newest => crate::versions::Prefer::Newest,
-            Prefer::Oldest => crate::versions::Prefer::Oldest,
-            Prefer::FirstNamed => crate::versions::Prefer::FirstNamed,
+            Prefer::Newest => jixiao::versions::Prefer::Newest,
+            Prefer::Oldest => jixiao::versions::Prefer::Oldest,
+            Prefer::FirstNamed => jixiao::versions::Prefer::FirstNamed,
         }
     }
 }

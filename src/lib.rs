@@ -14,23 +14,11 @@
 //! (cells → tables), [`model`] (the indicator model), [`value`] (指标值 parsing),
 //! [`report`] (findings as text, model as CSV).
 
-/// Prints a line to stderr. A closed stderr (`jixiao merge … 2>&1 | head -1`) is no
-/// reason to stop: the work goes on and the output file is still written.
-macro_rules! note {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
-    }};
-}
-
 pub mod aggregate;
 pub mod batch;
 pub mod budget;
-pub mod cli;
-pub mod commands;
 pub mod diff;
 pub mod framework;
-pub mod help;
 pub mod locate;
 pub mod model;
 pub mod read;

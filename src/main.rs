@@ -1,4 +1,20 @@
 //! The `jixiao` binary: parse the command line, run, print the error chain, exit.
+//!
+//! The command line (`cli`, `help`) and one module per subcommand (`commands`) live
+//! here, beside the binary; everything they call is the `jixiao` library.
+
+/// Prints a line to stderr. A closed stderr (`jixiao merge … 2>&1 | head -1`) is no
+/// reason to stop: the work goes on and the output file is still written.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+mod cli;
+mod commands;
+mod help;
 
 /// A line to stderr, ignoring a closed stderr.
 fn say(line: std::fmt::Arguments) {
@@ -10,9 +26,9 @@ fn main() {
     // A parser's panic on a damaged file is caught and reported as a finding about that
     // file; the default hook would also print a Rust backtrace notice users cannot use.
     std::panic::set_hook(Box::new(|_| {}));
-    let cli = match jixiao::help::parse(std::env::args_os()) {
-        jixiao::help::Parsed::Run(cli) => *cli,
-        jixiao::help::Parsed::Exit {
+    let cli = match help::parse(std::env::args_os()) {
+        help::Parsed::Run(cli) => *cli,
+        help::Parsed::Exit {
             text,
             status,
             stdout,
@@ -26,7 +42,7 @@ fn main() {
             std::process::exit(status);
         }
     };
-    let result = std::panic::catch_unwind(|| jixiao::commands::run(cli));
+    let result = std::panic::catch_unwind(|| commands::run(cli));
     let code = match result {
         Ok(Ok(code)) => code,
         Err(payload) => {
@@ -34,7 +50,7 @@ fn main() {
             say(format_args!(
                 "内部错误：{what}（这是 jixiao 的缺陷，请将命令和输入文件报告给开发者）"
             ));
-            jixiao::commands::EXIT_FAILURE
+            commands::EXIT_FAILURE
         }
         Ok(Err(err)) => {
             // A closed pipe (`jixiao extract … | head`) is not worth a message.
@@ -42,13 +58,13 @@ fn main() {
                 e.downcast_ref::<std::io::Error>()
                     .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             }) {
-                std::process::exit(jixiao::commands::EXIT_OK);
+                std::process::exit(commands::EXIT_OK);
             }
             say(format_args!("错误：{err}"));
             for cause in err.chain().skip(1) {
                 say(format_args!("原因：{cause}"));
             }
-            jixiao::commands::EXIT_FAILURE
+            commands::EXIT_FAILURE
         }
     };
     std::process::exit(code);

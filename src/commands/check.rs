@@ -8,12 +8,12 @@ use serde::Serialize;
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::commands::output::{Durability, refuse_input, write_atomically_as};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, layout_parts, progress_bar};
-use crate::model::{Diagnostic, Project, Severity};
-use crate::report;
-use crate::rule::Rule;
-use crate::validate::FileChecked;
-use crate::versions::ProjectKey;
-use crate::write::{self, Layout};
+use jixiao::model::{Diagnostic, Project, Severity};
+use jixiao::report;
+use jixiao::rule::Rule;
+use jixiao::validate::FileChecked;
+use jixiao::versions::ProjectKey;
+use jixiao::write::{self, Layout};
 
 /// What was checked and what was found.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -36,8 +36,8 @@ struct Report<'a> {
 ///
 /// # Errors
 /// When the configuration is invalid or a rule is unknown (exit status 2).
-pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
-    let walked = crate::inputs(&args.paths);
+pub fn run(args: &CheckArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i32> {
+    let walked = jixiao::inputs(&args.paths);
     for line in walked.notes() {
         note!("{line}");
     }
@@ -45,15 +45,15 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     let expected = args
         .expect
         .as_deref()
-        .map(crate::season::read_expected)
+        .map(jixiao::season::read_expected)
         .transpose()?;
     let budget = args
         .budget
         .as_deref()
-        .map(|path| crate::budget::read_list(path, limits))
+        .map(|path| jixiao::budget::read_list(path, limits))
         .transpose()?;
     let prefer = args.prefer.into();
-    let times = crate::batch::file_times(&walked);
+    let times = jixiao::batch::file_times(&walked);
     let inputs = walked.paths();
     let layout = args
         .feedback
@@ -70,7 +70,7 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     missing.add_read(walked.diagnostics.iter().cloned(), &config);
     let mut diagnostics = missing.diagnostics;
     let mut keys: Vec<ProjectKey> = Vec::new();
-    crate::for_each_file(
+    jixiao::for_each_file(
         &walked.files,
         limits,
         |_| bar.inc(1),
@@ -90,10 +90,11 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     );
     bar.finish_and_clear();
     // Which version of a resubmitted project counts, as merge decides it.
-    let outcomes =
-        crate::versions::resolve(&keys, prefer, |file| crate::versions::time_of(&times, file));
+    let outcomes = jixiao::versions::resolve(&keys, prefer, |file| {
+        jixiao::versions::time_of(&times, file)
+    });
     diagnostics.extend(
-        crate::versions::findings(&keys, &outcomes, prefer)
+        jixiao::versions::findings(&keys, &outcomes, prefer)
             .into_iter()
             .filter_map(|d| config.apply(d)),
     );
@@ -102,10 +103,10 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         let counted: Vec<ProjectKey> = keys
             .iter()
             .zip(&outcomes)
-            .filter(|(_, o)| **o == crate::versions::Outcome::Counts)
+            .filter(|(_, o)| **o == jixiao::versions::Outcome::Counts)
             .map(|(k, _)| k.clone())
             .collect();
-        crate::budget::reconcile(list, &counted, &config)
+        jixiao::budget::reconcile(list, &counted, &config)
     });
     if let Some(r) = &reconciliation {
         diagnostics.extend(r.diagnostics.iter().cloned());
@@ -152,7 +153,7 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
                 )
             )?;
             if let Some(r) = &reconciliation {
-                for line in crate::budget::summary_lines(r) {
+                for line in jixiao::budget::summary_lines(r) {
                     writeln!(w, "{line}")?;
                 }
             }
@@ -161,8 +162,8 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
                     .iter()
                     .filter_map(|k| Some((k.department.clone()?, k.source.file.clone())))
                     .collect();
-                let subs = crate::season::submissions(expected, &found, &diagnostics);
-                for line in crate::season::summary_lines(&subs) {
+                let subs = jixiao::season::submissions(expected, &found, &diagnostics);
+                for line in jixiao::season::summary_lines(&subs) {
                     writeln!(w, "{line}")?;
                 }
             }
@@ -183,7 +184,7 @@ pub fn run(args: &CheckArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         let l = Layout::new(template, parts);
         let counts: Vec<bool> = outcomes
             .iter()
-            .map(|o| *o == crate::versions::Outcome::Counts)
+            .map(|o| *o == jixiao::versions::Outcome::Counts)
             .collect();
         // The budget list's own findings (a budgeted project without a table) are the
         // bureau's: they stay in check's output, not in a department's or the unread
@@ -226,8 +227,8 @@ fn write_feedback(
     diagnostics: &[Diagnostic],
     l: &Layout<'_>,
 ) -> anyhow::Result<()> {
-    let batch = crate::batch::feedback(tables, counts, diagnostics);
-    let (names, unread_name) = crate::batch::feedback_names(&batch.departments);
+    let batch = jixiao::batch::feedback(tables, counts, diagnostics);
+    let (names, unread_name) = jixiao::batch::feedback_names(&batch.departments);
     let mut targets: Vec<PathBuf> = names.iter().map(|n| dir.join(n)).collect();
     if !batch.unread.is_empty() {
         targets.push(dir.join(&unread_name));

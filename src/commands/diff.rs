@@ -6,11 +6,11 @@ use serde::Serialize;
 
 use crate::cli::{CheckFormat, DiffArgs};
 use crate::commands::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK, Output, read_inputs};
-use crate::diff::{Change, Diff, ProjectRow, Summary};
-use crate::model::{Project, Severity};
-use crate::report;
-use crate::rule::Rule;
-use crate::versions::{self, Outcome, ProjectKey};
+use jixiao::diff::{Change, Diff, ProjectRow, Summary};
+use jixiao::model::{Project, Severity};
+use jixiao::report;
+use jixiao::rule::Rule;
+use jixiao::versions::{self, Outcome, ProjectKey};
 
 #[derive(Serialize)]
 struct Side<'a> {
@@ -38,8 +38,8 @@ struct Read {
 
 /// Reads one side; its refused files and the tables that lack a name are said on
 /// stderr, and of two versions of a project the newer is compared, as `merge` counts it.
-fn read_side(walked: crate::Walked, limits: &crate::read::Limits) -> Read {
-    let times = crate::batch::file_times(&walked);
+fn read_side(walked: jixiao::Walked, limits: &jixiao::read::Limits) -> Read {
+    let times = jixiao::batch::file_times(&walked);
     let (files, extraction) = read_inputs(walked, limits);
     let mut trouble = false;
     for d in &extraction.diagnostics {
@@ -85,9 +85,9 @@ fn read_side(walked: crate::Walked, limits: &crate::read::Limits) -> Read {
 ///
 /// # Errors
 /// When the output cannot be written (exit status 2).
-pub fn run(args: &DiffArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
-    let old_walk = crate::inputs(std::slice::from_ref(&args.old));
-    let new_walk = crate::inputs(std::slice::from_ref(&args.new));
+pub fn run(args: &DiffArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i32> {
+    let old_walk = jixiao::inputs(std::slice::from_ref(&args.old));
+    let new_walk = jixiao::inputs(std::slice::from_ref(&args.new));
     for line in old_walk.notes().into_iter().chain(new_walk.notes()) {
         note!("{line}");
     }
@@ -102,15 +102,15 @@ pub fn run(args: &DiffArgs, limits: &crate::read::Limits) -> anyhow::Result<i32>
     };
     let old = read_side(old_walk, limits);
     let new = read_side(new_walk, limits);
-    let d = crate::diff::diff(&old.projects, &new.projects);
+    let d = jixiao::diff::diff(&old.projects, &new.projects);
     let (old_name, new_name) = (
         args.old.display().to_string(),
         args.new.display().to_string(),
     );
     match (&output, &args.output) {
         (Some(output), Some(path)) => {
-            let template = crate::template::Template::default();
-            let bytes = crate::write::diff::diff_workbook(&d, &old_name, &new_name, &template)
+            let template = jixiao::template::Template::default();
+            let bytes = jixiao::write::diff::diff_workbook(&d, &old_name, &new_name, &template)
                 .context("生成变更工作簿失败")?;
             output.write(|w| w.write_all(&bytes))?;
             note!("{}：{}", d.summary.line(), path.display());

@@ -7,15 +7,15 @@ use std::io::{self, Write};
 
 use crate::cli::{ExtractArgs, Format};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, progress_bar};
-use crate::model::{Diagnostic, Severity};
-use crate::report::{self, JsonDocument};
+use jixiao::model::{Diagnostic, Severity};
+use jixiao::report::{self, JsonDocument};
 
 /// Runs `extract`; findings go to stderr in the concise form and into the JSON.
 ///
 /// # Errors
 /// When the output cannot be written.
-pub fn run(args: &ExtractArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
-    let walked = crate::inputs(&args.paths);
+pub fn run(args: &ExtractArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i32> {
+    let walked = jixiao::inputs(&args.paths);
     for line in walked.notes() {
         note!("{line}");
     }
@@ -38,7 +38,7 @@ pub fn run(args: &ExtractArgs, limits: &crate::read::Limits) -> anyhow::Result<i
             Format::Json => {
                 let mut doc = JsonDocument::new(&mut w)?;
                 let mut failed = None;
-                crate::for_each_file(
+                jixiao::for_each_file(
                     &walked.files,
                     limits,
                     |_| bar.inc(1),
@@ -75,7 +75,7 @@ pub fn run(args: &ExtractArgs, limits: &crate::read::Limits) -> anyhow::Result<i
             Format::Csv => {
                 report::write_csv_header(&mut w).map_err(io::Error::other)?;
                 let mut failed = None;
-                crate::for_each_file(
+                jixiao::for_each_file(
                     &walked.files,
                     limits,
                     |_| bar.inc(1),

@@ -4,18 +4,18 @@ use anyhow::Context;
 
 use crate::cli::MergeArgs;
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, layout_parts, read_inputs};
-use crate::model::Severity;
-use crate::report;
-use crate::rule::Rule;
-use crate::write::{self, Layout};
+use jixiao::model::Severity;
+use jixiao::report;
+use jixiao::rule::Rule;
+use jixiao::write::{self, Layout};
 
 /// Runs `merge`; findings go to stderr and into 问题清单. Exit status 1 when any
 /// finding is an error (the workbook is still written).
 ///
 /// # Errors
 /// When the output cannot be written or the layout or configuration is invalid.
-pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
-    let walked = crate::inputs(&args.paths);
+pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i32> {
+    let walked = jixiao::inputs(&args.paths);
     for line in walked.notes() {
         note!("{line}");
     }
@@ -26,34 +26,34 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     let (template, parts) = layout_parts(&args.layout)?;
     let config = super::rule_config(args.config.as_deref(), &args.deny, &args.allow)?;
     // When each file was last changed: which version of a project counts goes by it.
-    let times = crate::batch::file_times(&walked);
+    let times = jixiao::batch::file_times(&walked);
     let expected = args
         .expect
         .as_deref()
-        .map(crate::season::read_expected)
+        .map(jixiao::season::read_expected)
         .transpose()?;
     let budget = args
         .budget
         .as_deref()
-        .map(|path| crate::budget::read_list(path, limits))
+        .map(|path| jixiao::budget::read_list(path, limits))
         .transpose()?;
     let (files, extraction) = read_inputs(walked, limits);
-    let mut merged = crate::batch::merge(extraction, &config, args.prefer.into(), |file| {
-        crate::versions::time_of(&times, file)
+    let mut merged = jixiao::batch::merge(extraction, &config, args.prefer.into(), |file| {
+        jixiao::versions::time_of(&times, file)
     });
     // The budget is compared with the versions that count.
     let reconciliation = budget.as_ref().map(|list| {
         let keys: Vec<_> = merged
             .projects
             .iter()
-            .map(crate::versions::ProjectKey::of)
+            .map(jixiao::versions::ProjectKey::of)
             .collect();
-        crate::budget::reconcile(list, &keys, &config)
+        jixiao::budget::reconcile(list, &keys, &config)
     });
     if let Some(r) = &reconciliation {
         merged.diagnostics.extend(r.diagnostics.iter().cloned());
     }
-    let crate::batch::Merged {
+    let jixiao::batch::Merged {
         projects,
         superseded,
         prefer,
@@ -74,7 +74,7 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     let layout = Layout::new(&template, &parts);
     let submissions = expected
         .as_deref()
-        .map(|e| crate::season::submissions(e, &crate::season::found_in(projects), diagnostics));
+        .map(|e| jixiao::season::submissions(e, &jixiao::season::found_in(projects), diagnostics));
     // Writing a province's batch takes a while: say so.
     let spinner = indicatif::ProgressBar::new_spinner();
     if projects.len() < 200 {
@@ -94,7 +94,7 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
     .context("生成汇总工作簿失败")?;
     output.write(|w| w.write_all(&bytes))?;
     spinner.finish_and_clear();
-    let total = crate::aggregate::grand_total(projects);
+    let total = jixiao::aggregate::grand_total(projects);
     // Files left out as jixiao's own outputs were not merged: they are not counted.
     let own = diagnostics
         .iter()
@@ -109,16 +109,16 @@ pub fn run(args: &MergeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         "已汇总 {} 个文件、{} 个项目，年度资金总额 {} 万元{skipped}：{}",
         files - own,
         total.projects,
-        crate::value::money(total.total),
+        jixiao::value::money(total.total),
         args.output.display()
     );
     if let Some(r) = &reconciliation {
-        for line in crate::budget::summary_lines(r) {
+        for line in jixiao::budget::summary_lines(r) {
             note!("{line}");
         }
     }
     if let Some(subs) = &submissions {
-        for line in crate::season::summary_lines(subs) {
+        for line in jixiao::season::summary_lines(subs) {
             note!("{line}");
         }
     }

@@ -24,7 +24,7 @@ pub const EXIT_FAILURE: i32 = 2;
 /// When output cannot be written; findings in the inputs are not errors.
 pub fn run(cli: crate::cli::Cli) -> anyhow::Result<i32> {
     let limits = cli.limits.limits();
-    crate::read::VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
+    jixiao::read::VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
         crate::cli::Command::Extract(args) => extract::run(&args, &limits),
         crate::cli::Command::Check(args) => check::run(&args, &limits),
@@ -40,12 +40,12 @@ pub fn run(cli: crate::cli::Cli) -> anyhow::Result<i32> {
 
 /// Reads the inputs with a progress bar on stderr for long batches.
 pub(crate) fn read_inputs(
-    walked: crate::Walked,
-    limits: &crate::read::Limits,
-) -> (usize, crate::model::Extraction) {
+    walked: jixiao::Walked,
+    limits: &jixiao::read::Limits,
+) -> (usize, jixiao::model::Extraction) {
     let files = walked.files.len();
     let bar = progress_bar(files);
-    let extraction = crate::extract_walked(walked, limits, |_| bar.inc(1));
+    let extraction = jixiao::extract_walked(walked, limits, |_| bar.inc(1));
     bar.finish_and_clear();
     (files, extraction)
 }
@@ -59,8 +59,8 @@ pub(crate) fn rule_config(
     file: Option<&std::path::Path>,
     deny: &[String],
     allow: &[String],
-) -> anyhow::Result<crate::validate::Config> {
-    use crate::validate::{Config, Level};
+) -> anyhow::Result<jixiao::validate::Config> {
+    use jixiao::validate::{Config, Level};
     let mut config = match file {
         Some(path) => Config::from_file(path)
             .map_err(|e| e.context(format!("无法读取配置文件 {}", path.display())))?,
@@ -105,7 +105,7 @@ pub(crate) fn require_extension(path: &std::path::Path, allowed: &[&str]) -> any
 /// When the template file cannot be read or is not a layout.
 pub(crate) fn layout_parts(
     args: &crate::cli::LayoutArgs,
-) -> anyhow::Result<(crate::template::Template, crate::template::TitleParts)> {
+) -> anyhow::Result<(jixiao::template::Template, jixiao::template::TitleParts)> {
     layout_for(args, None)
 }
 
@@ -116,10 +116,10 @@ pub(crate) fn layout_parts(
 /// When the template file cannot be read, is not a layout, or is another stage's.
 pub(crate) fn layout_for(
     args: &crate::cli::LayoutArgs,
-    stage: Option<crate::template::Stage>,
-) -> anyhow::Result<(crate::template::Template, crate::template::TitleParts)> {
-    use crate::template::Template;
+    stage: Option<jixiao::template::Stage>,
+) -> anyhow::Result<(jixiao::template::Template, jixiao::template::TitleParts)> {
     use anyhow::Context;
+    use jixiao::template::Template;
     let template = match (&args.template, stage) {
         (Some(path), _) => Template::from_file(path)
             .with_context(|| format!("无法读取版式文件 {}", path.display()))?,
@@ -139,7 +139,7 @@ pub(crate) fn layout_for(
             stage.name()
         );
     }
-    let parts = crate::template::TitleParts {
+    let parts = jixiao::template::TitleParts {
         region: args.region.clone(),
         year: args.year,
         table_label: args.table_label.clone(),

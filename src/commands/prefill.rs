@@ -6,11 +6,11 @@ use anyhow::Context;
 use crate::cli::{PrefillArgs, PrefillStage, ReverseRule};
 use crate::commands::split::write_each;
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, layout_for, read_inputs};
-use crate::model::{Execution, Indicator, Project};
-use crate::report;
-use crate::score::{self, Reverse};
-use crate::template::Stage;
-use crate::write::{self, Layout};
+use jixiao::model::{Execution, Indicator, Project};
+use jixiao::report;
+use jixiao::score::{self, Reverse};
+use jixiao::template::Stage;
+use jixiao::write::{self, Layout};
 
 /// What a table of `stage` starts from, carried forward from `p` (a 批复表, or a 申报表
 /// with its 分值): the header, the funds as 年初预算数 (and 全年预算数), the goal as 预期目标
@@ -75,7 +75,7 @@ pub fn carry_forward(p: &Project, stage: Stage) -> Project {
 /// # Errors
 /// When the layout cannot be read, the directory cannot be made, a target exists
 /// without `--force`, or a write fails.
-pub fn run(args: &PrefillArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
+pub fn run(args: &PrefillArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i32> {
     let stage = match args.stage {
         PrefillStage::Ziping => Stage::Ziping,
         PrefillStage::Jiankong => Stage::Jiankong,
@@ -84,7 +84,7 @@ pub fn run(args: &PrefillArgs, limits: &crate::read::Limits) -> anyhow::Result<i
         ReverseRule::Ratio => Reverse::Ratio,
         ReverseRule::Linear => Reverse::Linear,
     };
-    let walked = crate::inputs(&args.paths);
+    let walked = jixiao::inputs(&args.paths);
     for line in walked.notes() {
         note!("{line}");
     }
@@ -111,7 +111,7 @@ pub fn run(args: &PrefillArgs, limits: &crate::read::Limits) -> anyhow::Result<i
     if later > 0 {
         note!("其中 {later} 张表本身是监控表或自评表：只带入了其中的指标值，未带入完成情况");
     }
-    let names = crate::batch::split_names(&extraction.projects);
+    let names = jixiao::batch::split_names(&extraction.projects);
     let layout = Layout::new(&template, &parts);
     let written = write_each(
         &args.output,

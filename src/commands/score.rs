@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use crate::cli::{CheckFormat, ReverseRule, ScoreArgs};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, read_inputs};
-use crate::model::{Project, Severity};
-use crate::report;
-use crate::score::{self, ProjectScore, Reverse};
+use jixiao::model::{Project, Severity};
+use jixiao::report;
+use jixiao::score::{self, ProjectScore, Reverse};
 
 #[derive(Serialize)]
 struct Scored<'a> {
@@ -68,8 +68,8 @@ fn line(p: &Project, s: &ProjectScore) -> String {
 ///
 /// # Errors
 /// When the output cannot be written.
-pub fn run(args: &ScoreArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
-    let walked = crate::inputs(&args.paths);
+pub fn run(args: &ScoreArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i32> {
+    let walked = jixiao::inputs(&args.paths);
     for line in walked.notes() {
         note!("{line}");
     }
@@ -79,8 +79,8 @@ pub fn run(args: &ScoreArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         ReverseRule::Linear => Reverse::Linear,
     };
     let (_, extraction) = read_inputs(walked, limits);
-    let config = crate::validate::Config::default();
-    let diagnostics = crate::validate::check(&extraction, &config);
+    let config = jixiao::validate::Config::default();
+    let diagnostics = jixiao::validate::check(&extraction, &config);
     let tables: Vec<&Project> = extraction
         .projects
         .iter()
@@ -88,8 +88,8 @@ pub fn run(args: &ScoreArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         .collect();
     let others = extraction.projects.len() - tables.len();
     // Only what bears on the scores: the reader's refusals and the 自评 rules.
-    let relevant = |d: &&crate::model::Diagnostic| {
-        use crate::rule::Rule::*;
+    let relevant = |d: &&jixiao::model::Diagnostic| {
+        use jixiao::rule::Rule::*;
         matches!(
             d.rule,
             UnreadableFile

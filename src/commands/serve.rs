@@ -7,8 +7,8 @@ use crate::commands::EXIT_OK;
 ///
 /// # Errors
 /// When the address cannot be bound.
-pub fn run(args: &ServeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
-    let options = crate::serve::Options {
+pub fn run(args: &ServeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i32> {
+    let options = jixiao::serve::Options {
         listen: args.listen,
         open: !args.no_open,
         limits: *limits,
@@ -20,7 +20,7 @@ pub fn run(args: &ServeArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
             "注意：监听在 {addr}，同一网络中的其他电脑也能访问此页面（仍需地址中的令牌）。如只在本机使用，请去掉 --listen。"
         );
     }
-    crate::serve::run(&options, |url| {
+    jixiao::serve::run(&options, |url| {
         note!("jixiao 网页已启动：{url}");
         note!(
             "在浏览器中打开上面的地址；按 Ctrl-C 或点页面上的“退出”结束（读取的内容随之清除；文件不会写到磁盘上）。"

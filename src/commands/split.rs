@@ -8,17 +8,17 @@ use rayon::prelude::*;
 use crate::cli::SplitArgs;
 use crate::commands::output::{Durability, refuse_input, write_atomically_as};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, layout_parts, read_inputs};
-use crate::model::Project;
-use crate::report;
-use crate::write::{self, Layout};
+use jixiao::model::Project;
+use jixiao::report;
+use jixiao::write::{self, Layout};
 
 /// Runs `split`: every project to `DIR/主管部门-二级项目名称.xlsx`. Exit status 1 when
 /// a file was refused (the others are still written).
 ///
 /// # Errors
 /// When the directory cannot be made, a target exists without `--force`, or a write fails.
-pub fn run(args: &SplitArgs, limits: &crate::read::Limits) -> anyhow::Result<i32> {
-    let walked = crate::inputs(&args.paths);
+pub fn run(args: &SplitArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i32> {
+    let walked = jixiao::inputs(&args.paths);
     for line in walked.notes() {
         note!("{line}");
     }
@@ -32,7 +32,7 @@ pub fn run(args: &SplitArgs, limits: &crate::read::Limits) -> anyhow::Result<i32
         note!("未找到任何绩效目标表，未创建 {}", args.output.display());
         return Ok(EXIT_FINDINGS);
     }
-    let names = crate::batch::split_names(&extraction.projects);
+    let names = jixiao::batch::split_names(&extraction.projects);
     let layout = Layout::new(&template, &parts);
     let written = write_each(
         &args.output,

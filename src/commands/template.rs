@@ -6,8 +6,8 @@ use anyhow::Context;
 
 use crate::cli::{StageArg, TemplateArgs};
 use crate::commands::{EXIT_OK, Output, layout_for};
-use crate::template::Stage;
-use crate::write::{Layout, form};
+use jixiao::template::Stage;
+use jixiao::write::{Layout, form};
 
 /// The stage `--stage` names.
 pub(crate) fn stage_of(arg: StageArg) -> Stage {
@@ -38,7 +38,7 @@ pub fn run(args: &TemplateArgs) -> anyhow::Result<i32> {
     let output_to = Output::new(Some(&output), args.force, &[])?;
     let layout = Layout::new(&template, &parts);
     let bytes = if template.form.is_some() {
-        crate::write::stage_form(&layout)
+        jixiao::write::stage_form(&layout)
     } else {
         form::blank_form_for(&layout, stage == Some(Stage::Pifu))
     }
