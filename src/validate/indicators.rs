@@ -27,20 +27,36 @@ pub(crate) fn missing_category(p: &Project) -> Vec<Finding> {
 pub(crate) fn unknown_level(p: &Project) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut reported: Vec<(&str, &str)> = Vec::new();
+    // An unknown 一级 is said once for its cell, whatever 二级 stand under it.
+    let mut unknown_level1: Vec<(&str, Option<&str>)> = Vec::new();
     for i in &p.indicators {
         if reported.contains(&(i.level1.as_str(), i.level2.as_str())) {
             continue;
         }
         match FRAMEWORK.iter().find(|(l1, _)| *l1 == i.level1) {
             None => {
+                let at = (i.level1.as_str(), i.cells.level1.as_deref());
+                if unknown_level1.contains(&at) {
+                    continue;
+                }
+                unknown_level1.push(at);
                 let nearest = nearest(&i.level1, FRAMEWORK.iter().map(|(l1, _)| *l1));
-                out.push(Finding::new(
-                    Rule::UnknownLevel,
-                    i.cells.level1.as_deref(),
-                    format!(
+                let message = match OLDER_LEVEL1.iter().find(|(l1, _)| *l1 == i.level1) {
+                    Some((l1, None)) => format!(
+                        "一级指标“{l1}”属于旧的投入、产出、效果指标体系，不在现行指标体系内（产出、成本、效益、满意度指标）"
+                    ),
+                    Some((l1, Some(now))) => format!(
+                        "一级指标“{l1}”属于旧的投入、产出、效果指标体系，现行指标体系为“{now}”"
+                    ),
+                    None => format!(
                         "一级指标“{}”不在指标体系内，是否应为“{nearest}”？",
                         i.level1
                     ),
+                };
+                out.push(Finding::new(
+                    Rule::UnknownLevel,
+                    i.cells.level1.as_deref(),
+                    message,
                 ));
             }
             Some((l1, l2s)) if !l2s.contains(&i.level2.as_str()) => {
@@ -64,6 +80,14 @@ pub(crate) fn unknown_level(p: &Project) -> Vec<Finding> {
     }
     out
 }
+
+/// The 一级 of the older 投入/产出/效果 framework that departments still submit, with
+/// what the current framework has in their place, where one thing does.
+const OLDER_LEVEL1: &[(&str, Option<&str>)] = &[
+    ("投入指标", None),
+    ("过程指标", None),
+    ("效果指标", Some("效益指标、满意度指标")),
+];
 
 /// The candidate closest to `s` by edit distance over characters.
 fn nearest<'a>(s: &str, candidates: impl Iterator<Item = &'a str>) -> &'a str {
@@ -229,6 +253,30 @@ mod tests {
             f[1].message
         );
         assert_eq!(f[1].cell.as_deref(), Some("C21"));
+    }
+
+    #[test]
+    fn unknown_level_names_the_older_framework_once_per_cell() {
+        let mut p = clean();
+        push(&mut p, "投入指标", "资金投入", "a", "≤8万元");
+        push(&mut p, "投入指标", "人员投入", "b", "6人");
+        push(&mut p, "效果指标", "社会效益", "c", "明显增进");
+        // One 一级 merged (or carried) over its run is one cell, said once.
+        let last = p.indicators.len() - 2;
+        p.indicators[last].cells.level1 = p.indicators[last - 1].cells.level1.clone();
+        let f = super::unknown_level(&p);
+        assert_eq!(rules(&f), ["unknown-level", "unknown-level"]);
+        assert!(
+            f[0].message.contains("旧的投入、产出、效果指标体系"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[1].message
+                .contains("现行指标体系为“效益指标、满意度指标”"),
+            "{}",
+            f[1].message
+        );
     }
 
     #[test]
