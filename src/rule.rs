@@ -30,6 +30,8 @@ pub enum Rule {
     UnmappedLabel,
     /// 指标值按区域分列且各不相同，未合为一个指标值
     RegionalValue,
+    /// 指标表的列名比其内容高一级，按内容读取
+    LevelColumns,
     /// 二级项目名称、主管部门或年度资金总额为空
     EmptyField,
     /// 年度资金总额 ≠ 财政拨款 + 非财政拨款（+ 其他来源）
@@ -80,6 +82,7 @@ impl Rule {
         Rule::DuplicateSheet,
         Rule::UnmappedLabel,
         Rule::RegionalValue,
+        Rule::LevelColumns,
         Rule::EmptyField,
         Rule::FundsSum,
         Rule::CostSum,
@@ -112,6 +115,7 @@ impl Rule {
             Rule::DuplicateSheet => "duplicate-sheet",
             Rule::UnmappedLabel => "unmapped-label",
             Rule::RegionalValue => "regional-value",
+            Rule::LevelColumns => "level-columns",
             Rule::EmptyField => "empty-field",
             Rule::FundsSum => "funds-sum",
             Rule::CostSum => "cost-sum",
@@ -145,6 +149,7 @@ impl Rule {
             Rule::DuplicateSheet => Severity::Warning,
             Rule::UnmappedLabel => Severity::Warning,
             Rule::RegionalValue => Severity::Warning,
+            Rule::LevelColumns => Severity::Warning,
             Rule::EmptyField => Severity::Error,
             Rule::FundsSum => Severity::Error,
             Rule::CostSum => Severity::Warning,
@@ -177,6 +182,7 @@ impl Rule {
             Rule::DuplicateSheet => "工作簿中有同名工作表，只读取了第一个",
             Rule::UnmappedLabel => "表头中有未能识别的标签，其值未读取",
             Rule::RegionalValue => "指标值按区域分列且各不相同，未合为一个指标值",
+            Rule::LevelColumns => "指标表的列名比其内容高一级，按内容读取",
             Rule::EmptyField => "二级项目名称、主管部门或年度资金总额为空",
             Rule::FundsSum => "年度资金总额 ≠ 财政拨款 + 非财政拨款（+ 其他来源）",
             Rule::CostSum => "金额类成本指标之和 ≠ 年度资金总额",

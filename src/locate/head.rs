@@ -5,6 +5,7 @@ use indexmap::IndexMap;
 
 use super::labels::{Class, Column, Field};
 use super::{Classes, Columns};
+use crate::framework::FRAMEWORK;
 use crate::read::Grid;
 use crate::text::clean;
 
@@ -24,6 +25,10 @@ pub(super) struct GridHead {
     /// Columns holding the 指标值 once per place (区域目标值 over 新罗区 | 永定区 …, or
     /// 西坪镇尧山村 | 桃舟乡吾培村 … where no 指标值 column is), with their headers.
     pub(super) regions: Vec<(u32, String)>,
+    /// The 一级指标 header cell's column, where the columns are headed one level above
+    /// what they hold (数量指标 … under 一级指标, the indicators under 二级指标) and
+    /// were read by their content.
+    pub(super) shifted: Option<u32>,
 }
 
 /// Every grid header row of a sheet, one per table (tables side by side share a row).
@@ -208,8 +213,24 @@ fn grid_head(grid: &Grid, row: &Blocks, classes: &Classes, cols: (u32, u32)) -> 
             bottom = bottom.max(m.last_row);
         }
     }
+    // 一级指标 | 二级指标 | … | 指标值 with no 三级 column, and the 二级 names under
+    // 一级指标: each column holds the level below its header's.
+    let mut shifted = None;
     if !columns.contains_key(&Column::Name) {
-        return None;
+        let (Some(&l1), Some(&l2), true) = (
+            columns.get(&Column::Level1),
+            columns.get(&Column::Level2),
+            columns.contains_key(&Column::Value),
+        ) else {
+            return None;
+        };
+        if !holds_level2_names(grid, r, l1, l2) {
+            return None;
+        }
+        columns.shift_remove(&Column::Level1);
+        columns.insert(Column::Level2, l1);
+        columns.insert(Column::Name, l2);
+        shifted = Some(l1);
     }
     // 区域目标值 merged across columns with the places under it: one value per place.
     let mut regions = Vec::new();
@@ -235,9 +256,7 @@ fn grid_head(grid: &Grid, row: &Blocks, classes: &Classes, cols: (u32, u32)) -> 
     for (c, v) in grid.row(r) {
         // A column whose role an earlier one took (改进措施 after 偏差原因, 全年预计完成情况
         // after 1-6月实际完成值) is kept as an extra column: nothing is dropped.
-        let taken = read
-            .iter()
-            .any(|&(_, cc, col)| cc == *c && columns.get(&col) == Some(c));
+        let taken = columns.values().any(|v| v == c);
         if !(cols.0..=cols.1).contains(c) || taken {
             continue;
         }
@@ -296,7 +315,43 @@ fn grid_head(grid: &Grid, row: &Blocks, classes: &Classes, cols: (u32, u32)) -> 
         extra,
         cols,
         regions,
+        shifted,
     })
+}
+
+/// True when the cells under column `l1` (below header row `r`) name the framework's
+/// 二级 (数量指标, 质量指标 …) and never its 一级, and those under `l2` name neither:
+/// columns headed one level above what they hold.
+fn holds_level2_names(grid: &Grid, r: u32, l1: u32, l2: u32) -> bool {
+    const LOOK: u32 = 40;
+    let level = |c: u32, row: u32| -> (bool, bool) {
+        let Some((v, at)) = grid.shown(row, c) else {
+            return (false, false);
+        };
+        if at.0 != row {
+            return (false, false);
+        }
+        let t: String = v.text().chars().filter(|c| !c.is_whitespace()).collect();
+        let one = FRAMEWORK.iter().any(|(one, _)| *one == t);
+        let two = FRAMEWORK.iter().any(|(_, twos)| twos.contains(&t.as_str()));
+        (one, two)
+    };
+    let (mut twos, mut ones) = (0, 0);
+    for row in r + 1..=r + LOOK {
+        let (one, two) = level(l1, row);
+        // 成本指标 is a 一级 of the newer framework and a 二级 of the older: it says
+        // nothing here.
+        if one && !two {
+            ones += 1;
+        } else if two && !one {
+            twos += 1;
+        }
+        let (one, two) = level(l2, row);
+        if one || two {
+            return false;
+        }
+    }
+    twos > 0 && ones == 0
 }
 
 /// A header that names a place: 西坪镇尧山村, 笏石街道办, 新罗区, 漳平市 …

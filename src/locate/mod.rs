@@ -191,6 +191,14 @@ impl TableBuilder<'_> {
         let mut project = self.finish(header);
         project.execution = self.execution(&execution, &mut project);
         project.indicators = self.indicators(head, head.first_data_row, end);
+        if let Some(c) = head.shifted {
+            self.diagnostics.push(Diagnostic::at(
+                Rule::LevelColumns,
+                &self.source,
+                Some(&a1(head.row, c)),
+                "“一级指标”列中填的是二级指标（数量指标、质量指标……），“二级指标”列中是指标名称：按内容读作二级、三级指标，一级指标未填".to_string(),
+            ));
+        }
         // No title to say which table it is: a grid scoring what was done (实际完成值,
         // 得分) is a 自评表, one reporting the months so far (全年预计执行数) a 监控表.
         if project.stage.is_none() {
