@@ -29,6 +29,9 @@ pub(super) struct GridHead {
     /// what they hold (数量指标 … under 一级指标, the indicators under 二级指标) and
     /// were read by their content.
     pub(super) shifted: Option<u32>,
+    /// Laid across: the labels down column `cols.0`, one indicator per column to their
+    /// right; `columns` then gives each label's row.
+    pub(super) across: bool,
 }
 
 /// Every grid header row of a sheet, one per table (tables side by side share a row).
@@ -103,6 +106,11 @@ pub(super) fn grid_headers(grid: &Grid, cells: &Columns, classes: &Classes) -> V
                 heads.push(head);
             }
         }
+    }
+    let across = across_heads(cells);
+    if !across.is_empty() {
+        heads.extend(across);
+        heads.sort_by_key(|h| (h.row, h.cols.0));
     }
     heads
 }
@@ -316,7 +324,55 @@ fn grid_head(grid: &Grid, row: &Blocks, classes: &Classes, cols: (u32, u32)) -> 
         cols,
         regions,
         shifted,
+        across: false,
     })
+}
+
+/// Grids laid across the sheet: 一级指标, 二级指标, 三级指标, 指标值 … on consecutive
+/// rows down one column, alone in their rows, and each indicator a column to their
+/// right (德化's 专项资金 tables).
+fn across_heads(cells: &Columns) -> Vec<GridHead> {
+    let mut by_col: std::collections::BTreeMap<u32, Vec<(u32, Column)>> = Default::default();
+    for &(r, c, col) in cells {
+        by_col.entry(c).or_default().push((r, col));
+    }
+    let alone = |r: u32, c: u32| {
+        let at = cells.partition_point(|&(cr, _, _)| cr < r);
+        cells[at..]
+            .iter()
+            .take_while(|&&(cr, _, _)| cr == r)
+            .all(|&(_, cc, _)| cc == c)
+    };
+    let mut heads = Vec::new();
+    for (c, list) in by_col {
+        for run in list.chunk_by(|a, b| b.0 == a.0 + 1) {
+            let has = |col: Column| run.iter().any(|&(_, rc)| rc == col);
+            if run.len() < 3
+                || !(has(Column::Name) && has(Column::Value))
+                || !(has(Column::Level1) || has(Column::Level2))
+                || !run.iter().all(|&(r, _)| alone(r, c))
+            {
+                continue;
+            }
+            let mut columns: IndexMap<Column, u32, rustc_hash::FxBuildHasher> = IndexMap::default();
+            for &(r, col) in run {
+                columns.entry(col).or_insert(r);
+            }
+            let last = run[run.len() - 1].0;
+            heads.push(GridHead {
+                row: run[0].0,
+                first_data_row: last + 1,
+                columns,
+                fields: Vec::new(),
+                extra: Vec::new(),
+                cols: (c, u32::MAX),
+                regions: Vec::new(),
+                shifted: None,
+                across: true,
+            });
+        }
+    }
+    heads
 }
 
 /// True when the cells under column `l1` (below header row `r`) name the framework's

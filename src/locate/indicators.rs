@@ -177,6 +177,94 @@ impl TableBuilder<'_> {
         out
     }
 
+    /// The indicators of a grid laid across (`head.across`): one per column right of
+    /// the labels, its 一级 and 二级 carried from the left where merged or left blank.
+    pub(super) fn indicators_across(&mut self, head: &GridHead) -> Vec<Indicator> {
+        let row_of = |c: Column| head.columns.get(&c).copied();
+        let mut cols: Vec<u32> = head
+            .columns
+            .values()
+            .flat_map(|&r| self.grid.row(r).iter().map(|(c, _)| *c))
+            .filter(|&c| c > head.cols.0)
+            .collect();
+        cols.sort_unstable();
+        cols.dedup();
+        let mut out = Vec::new();
+        let mut level1: (String, Option<(u32, u32)>) = (String::new(), None);
+        let mut level2 = level1.clone();
+        for c in cols {
+            let read = |role: Column| -> Option<Read> {
+                let (v, at) = self.grid.shown(row_of(role)?, c)?;
+                let t = clean(&v.text()).to_string();
+                (!t.is_empty()).then_some((t, at))
+            };
+            let l1 = read(Column::Level1);
+            let l2 = read(Column::Level2);
+            if let Some((t, at)) = &l1 {
+                let t = level1_name(t);
+                if t != level1.0 && l2.is_none() {
+                    level2 = (String::new(), None);
+                }
+                level1 = (t, Some(*at));
+            }
+            if let Some((t, at)) = &l2 {
+                level2 = (squeeze(t), Some(*at));
+            }
+            let name = read(Column::Name).filter(|(_, at)| at.1 == c);
+            let value_cell = read(Column::Value).filter(|(_, at)| at.1 == c);
+            if name.is_none() && value_cell.is_none() {
+                continue;
+            }
+            let value_text = value_cell.as_ref().map_or("", |(t, _)| t.as_str());
+            let value = if row_of(Column::Op).is_some() || row_of(Column::Unit).is_some() {
+                let op = read(Column::Op).map(|(t, _)| t).unwrap_or_default();
+                let unit = read(Column::Unit).map(|(t, _)| t).unwrap_or_default();
+                Value::from_parts(&op, value_text, &unit)
+            } else {
+                Value::parse(value_text)
+            };
+            let at_of = |cell: &Option<Read>| cell.as_ref().map(|(_, at)| a1(at.0, at.1));
+            let cell = value_cell
+                .as_ref()
+                .map(|(_, at)| *at)
+                .or_else(|| row_of(Column::Value).map(|r| (r, c)))
+                .map(|at| a1(at.0, at.1))
+                .unwrap_or_default();
+            let note = read(Column::Note);
+            let text = |role: Column| read(role).map(|(t, _)| t);
+            let at_row = |role: Column| row_of(role).map(|r| a1(r, c));
+            let mut indicator = Indicator {
+                level1: level1.0.clone(),
+                level2: level2.0.clone(),
+                name: name.as_ref().map(|(t, _)| t.clone()).unwrap_or_default(),
+                value,
+                note: note.as_ref().map(|(t, _)| t.clone()),
+                nature: text(Column::Nature),
+                direction: text(Column::Direction),
+                weight: text(Column::Weight).and_then(|t| crate::value::parse_number(&t)),
+                scoring: text(Column::Scoring),
+                actual: text(Column::Actual),
+                score: text(Column::Score),
+                deviation: text(Column::Deviation),
+                ..Indicator::new("", "", "", Value::parse(""))
+            };
+            indicator.cells = IndicatorCells {
+                level1: level1.1.map(|at| a1(at.0, at.1)),
+                level2: level2.1.map(|at| a1(at.0, at.1)),
+                name: at_of(&name),
+                value: Some(cell.clone()),
+                note: at_of(&note),
+                weight: at_row(Column::Weight),
+                actual: at_row(Column::Actual),
+                score: at_row(Column::Score),
+                deviation: at_row(Column::Deviation),
+            };
+            indicator.cell = cell;
+            out.push(indicator);
+        }
+        out
+    }
+
     /// The 一级 and 二级 columns: as the header names them, or else the columns left of
     /// the names whose cells hold the framework's labels (产出指标, 数量指标 …).
     fn level_columns(&self, head: &GridHead, from: u32, to: u32) -> (Option<u32>, Option<u32>) {

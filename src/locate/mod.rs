@@ -79,7 +79,11 @@ fn locate_heads(
             .iter()
             .find(|h| h.row > head.row && h.cols.0 <= head.cols.1 && h.cols.1 >= head.cols.0)
             .map(|h| h.row);
-        let end = grid_end(grid, classes, head, next_head);
+        let end = if head.across {
+            head.first_data_row - 1
+        } else {
+            grid_end(grid, classes, head, next_head)
+        };
         let source = Source {
             file: file.to_string(),
             sheet: sheet.name.clone(),
@@ -190,7 +194,11 @@ impl TableBuilder<'_> {
         let execution = self.execution_cells(band_top, &header);
         let mut project = self.finish(header);
         project.execution = self.execution(&execution, &mut project);
-        project.indicators = self.indicators(head, head.first_data_row, end);
+        project.indicators = if head.across {
+            self.indicators_across(head)
+        } else {
+            self.indicators(head, head.first_data_row, end)
+        };
         if let Some(c) = head.shifted {
             self.diagnostics.push(Diagnostic::at(
                 Rule::LevelColumns,
