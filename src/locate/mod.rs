@@ -109,6 +109,8 @@ fn locate_heads(
 }
 
 type Classes = HashMap<(u32, u32), Class>;
+/// A cell's row and column.
+type Cell = (u32, u32);
 type Columns = Vec<(u32, u32, Column)>;
 
 /// The labels of a sheet, and the grid header cells in row order.
@@ -342,7 +344,13 @@ impl TableBuilder<'_> {
                 for (fund, amount) in lines {
                     let found = match amount {
                         Some(a) => Some((*a, at)),
-                        None => self.amount_beside(r, c, fund),
+                        None => match self.breakdown_total(r, c) {
+                            Some((a, at, header)) => {
+                                h.used.push(header);
+                                Some((a, at))
+                            }
+                            None => self.amount_beside(r, c, fund),
+                        },
                     };
                     match found {
                         Some((a, at)) => {
@@ -657,6 +665,38 @@ impl TableBuilder<'_> {
 
     fn is_label(&self, row: u32, col: u32) -> bool {
         self.classes.get(&(row, col)).is_some_and(Class::is_label)
+    }
+
+    /// A funds label merged down beside a breakdown of the money (成本构成 | 金额 |
+    /// 测算依据 …, one row per cost, then 合计): the amount is the 合计 row's 金额, with
+    /// where it is and where the 金额 header is.
+    fn breakdown_total(&self, row: u32, col: u32) -> Option<(Amount, Cell, Cell)> {
+        let m = self.grid.merge_at(row, col).filter(|m| m.last_row > row)?;
+        let amount_col = self
+            .grid
+            .row(row)
+            .iter()
+            .filter(|(c, _)| *c > m.last_col && self.in_band(*c))
+            .find(|(_, v)| {
+                let key = crate::text::label_key(&v.text());
+                key == "金额" || key == "金额(万元)" || key == "金额(元)"
+            })
+            .map(|(c, _)| *c)?;
+        let total_row = (row + 1..=m.last_row).find(|&r| {
+            self.grid
+                .row(r)
+                .iter()
+                .any(|(c, _)| matches!(self.classes.get(&(r, *c)), Some(Class::Total)))
+        })?;
+        let (v, at) = self.grid.shown(total_row, amount_col)?;
+        let amount = match v {
+            CellValue::Number(x) => {
+                decimal_from_f64(*x).map(|number| Amount { number, unit: None })
+            }
+            CellValue::Text(t) => labels::amount(t),
+            _ => None,
+        }?;
+        Some((amount, at, (row, amount_col)))
     }
 
     fn amount_beside(&mut self, row: u32, col: u32, fund: &Fund) -> Option<(Amount, (u32, u32))> {
