@@ -19,6 +19,25 @@ pub struct Cli {
     /// 无法读取的文件，在中文原因后附上解析库的原始信息（供技术人员排查）。
     #[arg(long, global = true)]
     pub verbose: bool,
+
+    /// 不显示进度和完成提示，只显示发现的问题和错误。
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// 问题是否用颜色标出：auto 仅在输出到终端且未设置 NO_COLOR 时。
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// When findings are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// 输出到终端且未设置 NO_COLOR 时
+    Auto,
+    /// 总是
+    Always,
+    /// 从不
+    Never,
 }
 
 /// How much one input workbook may hold before it is refused (see README, Limits).

@@ -12,9 +12,20 @@ macro_rules! note {
     }};
 }
 
+/// A status line to stderr (what was written, how much was read), left out under
+/// `--quiet`; findings and errors use [`note!`] and are always shown.
+macro_rules! info {
+    ($($arg:tt)*) => {{
+        if !crate::term::quiet() {
+            note!($($arg)*);
+        }
+    }};
+}
+
 mod cli;
 mod commands;
 mod help;
+mod term;
 
 /// A line to stderr, ignoring a closed stderr.
 fn say(line: std::fmt::Arguments) {
@@ -60,7 +71,7 @@ fn main() {
             }) {
                 std::process::exit(commands::EXIT_OK);
             }
-            say(format_args!("错误：{err}"));
+            say(format_args!("{}{err}", term::error_prefix()));
             for cause in err.chain().skip(1) {
                 say(format_args!("原因：{cause}"));
             }

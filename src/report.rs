@@ -2,12 +2,17 @@
 
 use std::io::{self, Write};
 
-use crate::model::{Diagnostic, Project};
+use crate::model::{Diagnostic, Project, Severity};
 
 /// One finding in the concise form: `file:sheet!C7: error[rule] message`, on one
 /// line whatever the cell or file name holds: control characters (ESC sequences, line
 /// breaks) are written escaped, so a cell cannot drive the terminal or forge a line.
 pub fn concise(d: &Diagnostic) -> String {
+    concise_with(d, |_, word| word.to_string())
+}
+
+/// As [`concise`], with the severity's word given to `paint` (a terminal colours it).
+pub fn concise_with(d: &Diagnostic, paint: impl Fn(Severity, &str) -> String) -> String {
     let mut place = escape_controls(&d.file);
     if let Some(sheet) = &d.sheet {
         place.push(':');
@@ -19,7 +24,7 @@ pub fn concise(d: &Diagnostic) -> String {
     }
     format!(
         "{place}: {}[{}] {}",
-        d.severity.as_str(),
+        paint(d.severity, d.severity.as_str()),
         d.rule,
         escape_controls(&d.message)
     )

@@ -132,7 +132,11 @@ pub fn run(args: &CheckArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
     Output::Stdout.write(|w| match args.format {
         CheckFormat::Text => {
             for d in &diagnostics {
-                writeln!(w, "{}", report::concise(d))?;
+                writeln!(
+                    w,
+                    "{}",
+                    crate::term::finding(d, crate::term::Stream::Stdout)
+                )?;
             }
             let refused = if summary.refused > 0 {
                 format!(
@@ -264,7 +268,7 @@ fn write_feedback(
     } else {
         format!("，另有 {unread_name} 列出未能读取的文件")
     };
-    note!(
+    info!(
         "已写出 {} 个部门的审核意见到 {}{unread}",
         batch.departments.len(),
         dir.display()

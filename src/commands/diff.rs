@@ -44,7 +44,7 @@ fn read_side(walked: jixiao::Walked, limits: &jixiao::read::Limits) -> Read {
     let mut trouble = false;
     for d in &extraction.diagnostics {
         if d.severity == Severity::Error {
-            note!("{}", report::concise(d));
+            note!("{}", crate::term::finding(d, crate::term::Stream::Stderr));
             trouble |= matches!(d.rule, Rule::UnreadableFile | Rule::NoTable);
         }
     }
@@ -113,7 +113,7 @@ pub fn run(args: &DiffArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i32
             let bytes = jixiao::write::diff::diff_workbook(&d, &old_name, &new_name, &template)
                 .context("生成变更工作簿失败")?;
             output.write(|w| w.write_all(&bytes))?;
-            note!("{}：{}", d.summary.line(), path.display());
+            info!("{}：{}", d.summary.line(), path.display());
         }
         _ => Output::Stdout.write(|w| match args.format {
             CheckFormat::Text => {

@@ -23,14 +23,14 @@ pub fn run(args: &ExtractArgs, limits: &jixiao::read::Limits) -> anyhow::Result<
     let bar = progress_bar(walked.files.len());
     let mut diagnostics: Vec<Diagnostic> = walked.diagnostics.clone();
     for d in &diagnostics {
-        note!("{}", report::concise(d));
+        note!("{}", crate::term::finding(d, crate::term::Stream::Stderr));
     }
     output.write(|w| {
         // A concrete buffer in front of the `dyn Write`: many small writes, inlined.
         let mut w = io::BufWriter::with_capacity(1 << 16, w);
         let mut kept = |file_diagnostics: Vec<Diagnostic>| {
             for d in &file_diagnostics {
-                bar.suspend(|| note!("{}", report::concise(d)));
+                bar.suspend(|| note!("{}", crate::term::finding(d, crate::term::Stream::Stderr)));
             }
             diagnostics.extend(file_diagnostics);
         };

@@ -5,7 +5,6 @@ use anyhow::Context;
 use crate::cli::MergeArgs;
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, layout_parts, read_inputs};
 use jixiao::model::Severity;
-use jixiao::report;
 use jixiao::rule::Rule;
 use jixiao::write::{self, Layout};
 
@@ -61,7 +60,7 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
         ..
     } = &merged;
     for d in diagnostics {
-        note!("{}", report::concise(d));
+        note!("{}", crate::term::finding(d, crate::term::Stream::Stderr));
     }
     // No table at all: an empty 汇总 would look like a result.
     if projects.is_empty() {
@@ -77,7 +76,7 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
         .map(|e| jixiao::season::submissions(e, &jixiao::season::found_in(projects), diagnostics));
     // Writing a province's batch takes a while: say so.
     let spinner = indicatif::ProgressBar::new_spinner();
-    if projects.len() < 200 {
+    if projects.len() < 200 || crate::term::quiet() {
         spinner.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     spinner.set_message(format!("正在写出汇总工作簿（{} 个项目）", projects.len()));
@@ -105,7 +104,7 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
     } else {
         String::new()
     };
-    note!(
+    info!(
         "已汇总 {} 个文件、{} 个项目，年度资金总额 {} 万元{skipped}：{}",
         files - own,
         total.projects,

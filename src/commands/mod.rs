@@ -25,6 +25,7 @@ pub const EXIT_FAILURE: i32 = 2;
 pub fn run(cli: crate::cli::Cli) -> anyhow::Result<i32> {
     let limits = cli.limits.limits();
     jixiao::read::VERBOSE.store(cli.verbose, std::sync::atomic::Ordering::Relaxed);
+    crate::term::set(cli.quiet, cli.color);
     match cli.command {
         crate::cli::Command::Extract(args) => extract::run(&args, &limits),
         crate::cli::Command::Check(args) => check::run(&args, &limits),
@@ -155,7 +156,7 @@ pub(crate) fn progress_bar(len: usize) -> indicatif::ProgressBar {
 /// A progress bar for `len` steps of `what` (读取 files, 写出 workbooks).
 pub(crate) fn progress_bar_for(len: usize, what: &str, unit: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(len as u64);
-    if len < 20 {
+    if len < 20 || crate::term::quiet() {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     bar.set_style(

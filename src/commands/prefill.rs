@@ -7,7 +7,6 @@ use crate::cli::{PrefillArgs, PrefillStage, ReverseRule};
 use crate::commands::split::write_each;
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, layout_for, read_inputs};
 use jixiao::model::{Execution, Indicator, Project};
-use jixiao::report;
 use jixiao::score::{self, Reverse};
 use jixiao::template::Stage;
 use jixiao::write::{self, Layout};
@@ -92,7 +91,7 @@ pub fn run(args: &PrefillArgs, limits: &jixiao::read::Limits) -> anyhow::Result<
     let (template, parts) = layout_for(&args.layout, Some(stage))?;
     let (_, extraction) = read_inputs(walked, limits);
     for d in &extraction.diagnostics {
-        note!("{}", report::concise(d));
+        note!("{}", crate::term::finding(d, crate::term::Stream::Stderr));
     }
     if extraction.projects.is_empty() {
         note!("未找到任何绩效目标表，未创建 {}", args.output.display());
@@ -120,7 +119,7 @@ pub fn run(args: &PrefillArgs, limits: &jixiao::read::Limits) -> anyhow::Result<
         carried.iter().zip(names).collect(),
         |p| write::prefilled_workbook(p, &layout, reverse).context("生成工作簿失败"),
     )?;
-    note!(
+    info!(
         "已预填 {written} 张{}表到 {}",
         stage.name(),
         args.output.display()

@@ -7,7 +7,6 @@ use serde::Serialize;
 use crate::cli::{CheckFormat, ReverseRule, ScoreArgs};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, read_inputs};
 use jixiao::model::{Project, Severity};
-use jixiao::report;
 use jixiao::score::{self, ProjectScore, Reverse};
 
 #[derive(Serialize)]
@@ -103,7 +102,7 @@ pub fn run(args: &ScoreArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
         )
     };
     for d in diagnostics.iter().filter(relevant) {
-        note!("{}", report::concise(d));
+        note!("{}", crate::term::finding(d, crate::term::Stream::Stderr));
     }
     let scored: Vec<Scored> = tables
         .iter()
@@ -130,7 +129,7 @@ pub fn run(args: &ScoreArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
     if others > 0 {
         note!("另有 {others} 张表不是自评表（标题中没有“自评”），未评分");
     }
-    note!("已评分 {} 张自评表", scored.len());
+    info!("已评分 {} 张自评表", scored.len());
     let errors = diagnostics
         .iter()
         .filter(relevant)

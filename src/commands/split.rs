@@ -9,7 +9,6 @@ use crate::cli::SplitArgs;
 use crate::commands::output::{Durability, refuse_input, write_atomically_as};
 use crate::commands::{EXIT_FINDINGS, EXIT_OK, layout_parts, read_inputs};
 use jixiao::model::Project;
-use jixiao::report;
 use jixiao::write::{self, Layout};
 
 /// Runs `split`: every project to `DIR/主管部门-二级项目名称.xlsx`. Exit status 1 when
@@ -26,7 +25,7 @@ pub fn run(args: &SplitArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
     let (template, parts) = layout_parts(&args.layout)?;
     let (_, extraction) = read_inputs(walked, limits);
     for d in &extraction.diagnostics {
-        note!("{}", report::concise(d));
+        note!("{}", crate::term::finding(d, crate::term::Stream::Stderr));
     }
     if extraction.projects.is_empty() {
         note!("未找到任何绩效目标表，未创建 {}", args.output.display());
@@ -41,7 +40,7 @@ pub fn run(args: &SplitArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
         extraction.projects.iter().zip(names).collect(),
         |p| write::project_workbook(p, &layout).context("生成工作簿失败"),
     )?;
-    note!("已写出 {written} 个工作簿到 {}", args.output.display());
+    info!("已写出 {written} 个工作簿到 {}", args.output.display());
     Ok(if extraction.has_errors() {
         EXIT_FINDINGS
     } else {

@@ -44,6 +44,6 @@ pub fn run(args: &TemplateArgs) -> anyhow::Result<i32> {
     }
     .context("生成模板失败")?;
     output_to.write(|w| w.write_all(&bytes))?;
-    note!("已写出空白模板：{}", output.display());
+    info!("已写出空白模板：{}", output.display());
     Ok(EXIT_OK)
 }

@@ -186,3 +186,62 @@ fn the_summary_counts_refused_files() {
         "{last}"
     );
 }
+
+/// `--color always` colours the severity of each finding; `never`, and the default
+/// when the output is not a terminal, leave the lines plain, as do scripts' pipes.
+#[test]
+fn findings_are_coloured_only_when_asked_or_on_a_terminal() {
+    let dir = Workdir::new();
+    for s in samples::problems() {
+        dir.write(&s.name, &s.bytes);
+    }
+    let plain = dir.run(&["check", "check"]);
+    let always = dir.run(&["check", "--color", "always", "check"]);
+    let never = dir.run(&["check", "--color=never", "check"]);
+    let text = |o: &std::process::Output| String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(!text(&plain).contains('\u{1b}'), "{}", text(&plain));
+    assert_eq!(text(&never), text(&plain));
+    assert!(
+        text(&always).contains("\u{1b}[1;31merror\u{1b}[0m[funds-sum]"),
+        "{}",
+        text(&always)
+    );
+    assert!(text(&always).contains("\u{1b}[33mwarning\u{1b}[0m[cost-sum]"));
+    // Without the escapes the coloured lines are the plain ones.
+    assert_eq!(
+        text(&always)
+            .replace("\u{1b}[1;31m", "")
+            .replace("\u{1b}[33m", "")
+            .replace("\u{1b}[0m", ""),
+        text(&plain)
+    );
+    let bad = dir.run(&["check", "--color", "sometimes", "check"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+/// `--quiet` leaves out what was written and how much was read, never a finding.
+#[test]
+fn quiet_keeps_the_findings_and_drops_the_status_lines() {
+    let dir = Workdir::new();
+    for s in samples::problems() {
+        dir.write(&s.name, &s.bytes);
+    }
+    let loud = dir.run(&["merge", "check", "-o", "a.xlsx"]);
+    let quiet = dir.run(&["merge", "-q", "check", "-o", "b.xlsx"]);
+    assert_eq!(loud.status.code(), quiet.status.code());
+    let (loud, quiet) = (
+        String::from_utf8_lossy(&loud.stderr).into_owned(),
+        String::from_utf8_lossy(&quiet.stderr).into_owned(),
+    );
+    assert!(loud.contains("已汇总"), "{loud}");
+    assert!(!quiet.contains("已汇总"), "{quiet}");
+    assert!(quiet.contains("error[funds-sum]"), "{quiet}");
+    // Every line quiet printed, the full run printed too.
+    for line in quiet.lines() {
+        assert!(loud.contains(line), "{line}");
+    }
+    assert!(dir.path().join("b.xlsx").exists());
+    let template = dir.run(&["template", "--quiet", "-o", "t.xlsx"]);
+    assert_eq!(template.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&template.stderr), "");
+}
