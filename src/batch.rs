@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::time::SystemTime;
 
 use crate::model::{Diagnostic, Extraction, Project};
-use crate::validate;
+use crate::validate::{self, FileChecked};
 use crate::versions::{self, Outcome, Prefer, ProjectKey, ReplacedBy, Superseded};
 use crate::write::FileNames;
 
@@ -23,24 +23,119 @@ pub struct Merged {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Checks `extraction` under `config` and resolves resubmissions as `prefer` says (see
-/// [`crate::versions`]); `modified` gives a file's time by its display name. The
-/// resubmissions' findings follow the others, in input order.
-pub fn merge(
+/// A batch read and checked once: every finding (the reader's, the rules', the
+/// resubmissions'), each table's key and which version counts. `check`, `merge` and
+/// the page all start from it, so they count and report alike.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Files read (those refused included).
+    pub files: usize,
+    /// The tables in input order; empty when they were not asked to be kept.
+    pub projects: Vec<Project>,
+    /// Each table's key, in input order, kept or not.
+    pub keys: Vec<ProjectKey>,
+    /// Of each table, whether it counts or what replaced it.
+    pub outcomes: Vec<Outcome>,
+    /// How the versions that count were chosen.
+    pub prefer: Prefer,
+    /// Each file's findings in input order (the paths that could not be walked
+    /// first), then the resubmissions'.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads and checks `walked` file by file: the rules run in the workers as each file is
+/// read, so only findings and keys are held unless `keep` asks for the tables too.
+/// Resubmissions are decided by the files' modified times as `prefer` says.
+pub fn check_walked(
+    walked: crate::Walked,
+    limits: &crate::Limits,
+    config: &validate::Config,
+    prefer: Prefer,
+    keep: bool,
+    progress: impl Fn(&std::path::Path) + Sync,
+) -> Checked {
+    let times = file_times(&walked);
+    let mut unwalked = FileChecked::default();
+    unwalked.add_read(walked.diagnostics, config);
+    let mut diagnostics = unwalked.diagnostics;
+    let mut keys = Vec::new();
+    let mut projects = Vec::new();
+    crate::for_each_file(
+        &walked.files,
+        limits,
+        progress,
+        |found, read| {
+            let mut checked = FileChecked::default();
+            checked.add_read(read, config);
+            for p in &found {
+                checked.add_project(p, config);
+            }
+            (checked, if keep { found } else { Vec::new() })
+        },
+        |(checked, found)| {
+            diagnostics.extend(checked.diagnostics);
+            keys.extend(checked.keys);
+            projects.extend(found);
+        },
+    );
+    let files = walked.files.len();
+    resolved(files, projects, keys, diagnostics, config, prefer, |file| {
+        versions::time_of(&times, file)
+    })
+}
+
+/// As [`check_walked`], on an extraction already held (the page's uploads);
+/// `modified` gives a file's time by its display name.
+pub fn check_extraction(
     mut extraction: Extraction,
     config: &validate::Config,
     prefer: Prefer,
     modified: impl Fn(&str) -> Option<SystemTime>,
-) -> Merged {
-    let mut diagnostics = validate::check(&extraction, config);
+) -> Checked {
+    let diagnostics = validate::check(&extraction, config);
     let projects = std::mem::take(&mut extraction.projects);
     let keys: Vec<ProjectKey> = projects.iter().map(ProjectKey::of).collect();
+    let files = extraction.files.len();
+    resolved(files, projects, keys, diagnostics, config, prefer, modified)
+}
+
+/// Decides which version of each project counts and adds the resubmissions' findings.
+fn resolved(
+    files: usize,
+    projects: Vec<Project>,
+    keys: Vec<ProjectKey>,
+    mut diagnostics: Vec<Diagnostic>,
+    config: &validate::Config,
+    prefer: Prefer,
+    modified: impl Fn(&str) -> Option<SystemTime>,
+) -> Checked {
     let outcomes = versions::resolve(&keys, prefer, modified);
     diagnostics.extend(
         versions::findings(&keys, &outcomes, prefer)
             .into_iter()
             .filter_map(|d| config.apply(d)),
     );
+    Checked {
+        files,
+        projects,
+        keys,
+        outcomes,
+        prefer,
+        diagnostics,
+    }
+}
+
+/// What a merge writes, from a batch checked with its tables kept: the versions that
+/// count go into the totals, the others are set aside with what replaced them.
+pub fn merge(checked: Checked) -> Merged {
+    let Checked {
+        files,
+        projects,
+        keys,
+        outcomes,
+        prefer,
+        diagnostics,
+    } = checked;
     let mut kept = Vec::with_capacity(projects.len());
     let mut superseded = Vec::new();
     for (p, outcome) in projects.into_iter().zip(&outcomes) {
@@ -57,7 +152,7 @@ pub fn merge(
         }
     }
     Merged {
-        files: extraction.files.len(),
+        files,
         projects: kept,
         superseded,
         prefer,

@@ -7,11 +7,10 @@ use serde::Serialize;
 
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::commands::output::{Durability, refuse_input, write_atomically_as};
-use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, layout_parts, progress_bar};
+use crate::commands::{Output, layout_parts, progress_bar};
 use jixiao::model::{Diagnostic, Project, Severity};
 use jixiao::report;
 use jixiao::rule::Rule;
-use jixiao::validate::FileChecked;
 use jixiao::versions::ProjectKey;
 use jixiao::write::{self, Layout};
 
@@ -53,51 +52,31 @@ pub fn run(args: &CheckArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
         .map(|path| jixiao::budget::read_list(path, limits))
         .transpose()?;
     let prefer = args.prefer.into();
-    let times = jixiao::batch::file_times(&walked);
     let inputs = walked.paths();
     let layout = args
         .feedback
         .as_ref()
         .map(|_| layout_parts(&args.layout))
         .transpose()?;
-    // The tables are kept only when they are to be written back.
-    let keep = args.feedback.is_some();
-    let mut tables: Vec<Project> = Vec::new();
-    // The rules run in the workers, file by file; only the findings are kept, and what
-    // resubmissions are decided by.
-    let bar = progress_bar(walked.files.len());
-    let mut missing = FileChecked::default();
-    missing.add_read(walked.diagnostics.iter().cloned(), &config);
-    let mut diagnostics = missing.diagnostics;
-    let mut keys: Vec<ProjectKey> = Vec::new();
-    jixiao::for_each_file(
-        &walked.files,
+    // The tables are kept only when they are to be written back; the rules run in the
+    // workers, file by file.
+    let files = walked.files.len();
+    let bar = progress_bar(files);
+    let jixiao::batch::Checked {
+        projects: tables,
+        keys,
+        outcomes,
+        mut diagnostics,
+        ..
+    } = jixiao::batch::check_walked(
+        walked,
         limits,
+        &config,
+        prefer,
+        args.feedback.is_some(),
         |_| bar.inc(1),
-        |found, read| {
-            let mut checked = FileChecked::default();
-            checked.add_read(read, &config);
-            for p in &found {
-                checked.add_project(p, &config);
-            }
-            (checked, if keep { found } else { Vec::new() })
-        },
-        |(checked, found)| {
-            diagnostics.extend(checked.diagnostics);
-            keys.extend(checked.keys);
-            tables.extend(found);
-        },
     );
     bar.finish_and_clear();
-    // Which version of a resubmitted project counts, as merge decides it.
-    let outcomes = jixiao::versions::resolve(&keys, prefer, |file| {
-        jixiao::versions::time_of(&times, file)
-    });
-    diagnostics.extend(
-        jixiao::versions::findings(&keys, &outcomes, prefer)
-            .into_iter()
-            .filter_map(|d| config.apply(d)),
-    );
     // The budget is compared with the versions that count, as in merge.
     let reconciliation = budget.as_ref().map(|list| {
         let counted: Vec<ProjectKey> = keys
@@ -114,7 +93,7 @@ pub fn run(args: &CheckArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
     let projects = keys.len();
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
     let summary = Summary {
-        files: walked.files.len(),
+        files,
         projects,
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
@@ -209,11 +188,7 @@ pub fn run(args: &CheckArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
             &l,
         )?;
     }
-    Ok(if summary.errors > 0 {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
+    Ok(super::exit_status(&diagnostics))
 }
 
 /// Writes `check --feedback DIR`: one workbook per 主管部门, and one for the files no

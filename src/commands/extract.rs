@@ -6,8 +6,8 @@
 use std::io::{self, Write};
 
 use crate::cli::{ExtractArgs, Format};
-use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, progress_bar};
-use jixiao::model::{Diagnostic, Severity};
+use crate::commands::{Output, progress_bar};
+use jixiao::model::Diagnostic;
 use jixiao::report::{self, JsonDocument};
 
 /// Runs `extract`; findings go to stderr in the concise form and into the JSON.
@@ -98,6 +98,5 @@ pub fn run(args: &ExtractArgs, limits: &jixiao::read::Limits) -> anyhow::Result<
         w.flush()
     })?;
     bar.finish_and_clear();
-    let refused = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    Ok(if refused { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(super::exit_status(&diagnostics))
 }

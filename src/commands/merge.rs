@@ -3,8 +3,7 @@
 use anyhow::Context;
 
 use crate::cli::MergeArgs;
-use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, layout_parts, read_inputs};
-use jixiao::model::Severity;
+use crate::commands::{EXIT_FINDINGS, Output, layout_parts, progress_bar};
 use jixiao::rule::Rule;
 use jixiao::write::{self, Layout};
 
@@ -24,8 +23,6 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
     let output = Output::new(Some(&args.output), args.force, &inputs)?;
     let (template, parts) = layout_parts(&args.layout)?;
     let config = super::rule_config(args.config.as_deref(), &args.deny, &args.allow)?;
-    // When each file was last changed: which version of a project counts goes by it.
-    let times = jixiao::batch::file_times(&walked);
     let expected = args
         .expect
         .as_deref()
@@ -36,10 +33,15 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
         .as_deref()
         .map(|path| jixiao::budget::read_list(path, limits))
         .transpose()?;
-    let (files, extraction) = read_inputs(walked, limits);
-    let mut merged = jixiao::batch::merge(extraction, &config, args.prefer.into(), |file| {
-        jixiao::versions::time_of(&times, file)
-    });
+    let files = walked.files.len();
+    let bar = progress_bar(files);
+    // Which version of a resubmitted project counts goes by when each file was changed.
+    let checked =
+        jixiao::batch::check_walked(walked, limits, &config, args.prefer.into(), true, |_| {
+            bar.inc(1)
+        });
+    bar.finish_and_clear();
+    let mut merged = jixiao::batch::merge(checked);
     // The budget is compared with the versions that count.
     let reconciliation = budget.as_ref().map(|list| {
         let keys: Vec<_> = merged
@@ -121,6 +123,5 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
             note!("{line}");
         }
     }
-    let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    Ok(if errors { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(super::exit_status(diagnostics))
 }

@@ -18,6 +18,18 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_FAILURE: i32 = 2;
 
+/// The exit status of a run that found `diagnostics`: [`EXIT_FINDINGS`] when any is an
+/// error (a refused file is one), else [`EXIT_OK`]. Every command that reads derives
+/// its status here, so "what counts as failing" is said once.
+pub(crate) fn exit_status<'a>(
+    diagnostics: impl IntoIterator<Item = &'a jixiao::model::Diagnostic>,
+) -> i32 {
+    let error = diagnostics
+        .into_iter()
+        .any(|d| d.severity == jixiao::model::Severity::Error);
+    if error { EXIT_FINDINGS } else { EXIT_OK }
+}
+
 /// Runs the parsed command line; returns the exit status.
 ///
 /// # Errors

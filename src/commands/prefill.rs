@@ -5,7 +5,7 @@ use anyhow::Context;
 
 use crate::cli::{PrefillArgs, PrefillStage, ReverseRule};
 use crate::commands::split::write_each;
-use crate::commands::{EXIT_FINDINGS, EXIT_OK, layout_for, read_inputs};
+use crate::commands::{EXIT_FINDINGS, layout_for, read_inputs};
 use jixiao::model::{Execution, Indicator, Project};
 use jixiao::score::{self, Reverse};
 use jixiao::template::Stage;
@@ -124,9 +124,5 @@ pub fn run(args: &PrefillArgs, limits: &jixiao::read::Limits) -> anyhow::Result<
         stage.name(),
         args.output.display()
     );
-    Ok(if extraction.has_errors() {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
+    Ok(super::exit_status(&extraction.diagnostics))
 }

@@ -5,8 +5,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::cli::{CheckFormat, ReverseRule, ScoreArgs};
-use crate::commands::{EXIT_FINDINGS, EXIT_OK, Output, read_inputs};
-use jixiao::model::{Project, Severity};
+use crate::commands::{Output, read_inputs};
+use jixiao::model::Project;
 use jixiao::score::{self, ProjectScore, Reverse};
 
 #[derive(Serialize)]
@@ -130,9 +130,5 @@ pub fn run(args: &ScoreArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
         note!("另有 {others} 张表不是自评表（标题中没有“自评”），未评分");
     }
     info!("已评分 {} 张自评表", scored.len());
-    let errors = diagnostics
-        .iter()
-        .filter(relevant)
-        .any(|d| d.severity == Severity::Error);
-    Ok(if errors { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(super::exit_status(diagnostics.iter().filter(relevant)))
 }

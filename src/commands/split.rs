@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::cli::SplitArgs;
 use crate::commands::output::{Durability, refuse_input, write_atomically_as};
-use crate::commands::{EXIT_FINDINGS, EXIT_OK, layout_parts, read_inputs};
+use crate::commands::{EXIT_FINDINGS, layout_parts, read_inputs};
 use jixiao::model::Project;
 use jixiao::write::{self, Layout};
 
@@ -41,11 +41,7 @@ pub fn run(args: &SplitArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
         |p| write::project_workbook(p, &layout).context("生成工作簿失败"),
     )?;
     info!("已写出 {written} 个工作簿到 {}", args.output.display());
-    Ok(if extraction.has_errors() {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    })
+    Ok(super::exit_status(&extraction.diagnostics))
 }
 
 /// Writes one workbook per project into `dir` (made when missing) under the names

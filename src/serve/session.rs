@@ -108,12 +108,12 @@ impl Session {
             .filter_map(|u| Some((u.display.clone(), u.modified?)))
             .collect();
         // The page always counts the newest version, as merge does by default.
-        crate::batch::merge(
+        crate::batch::merge(crate::batch::check_extraction(
             self.extraction(),
             &crate::validate::Config::default(),
             crate::versions::Prefer::Newest,
             |file| crate::versions::time_of(&times, file),
-        )
+        ))
     }
 }
 

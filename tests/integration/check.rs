@@ -245,3 +245,43 @@ fn quiet_keeps_the_findings_and_drops_the_status_lines() {
     assert_eq!(template.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&template.stderr), "");
 }
+
+/// `check` and `merge` read, check and decide resubmissions through one pipeline: the
+/// same inputs give the same findings in the same order, a path that does not exist
+/// first, and the same exit status.
+#[test]
+fn check_and_merge_find_the_same() {
+    let dir = Workdir::new();
+    for s in samples::problems() {
+        dir.write(&s.name, &s.bytes);
+    }
+    dir.touch("check/有问题的报表.xlsx", 1);
+    dir.touch("check/重复报送.xlsx", 2);
+    let check = dir.run(&["check", "--deny", "missing-unit", "check", "没有.xlsx"]);
+    let merge = dir.run(&[
+        "merge",
+        "--deny",
+        "missing-unit",
+        "check",
+        "没有.xlsx",
+        "-o",
+        "m.xlsx",
+    ]);
+    assert_eq!(check.status.code(), Some(1));
+    assert_eq!(merge.status.code(), check.status.code());
+    let findings = |bytes: &[u8]| -> Vec<String> {
+        String::from_utf8_lossy(bytes)
+            .lines()
+            .filter(|l| l.contains(": error[") || l.contains(": warning["))
+            .map(str::to_string)
+            .collect()
+    };
+    let (from_check, from_merge) = (findings(&check.stdout), findings(&merge.stderr));
+    assert!(from_check.len() > 10, "{from_check:?}");
+    assert!(from_check[0].starts_with("没有.xlsx: error["), "{from_check:?}");
+    assert!(
+        from_check.iter().any(|l| l.contains("error[missing-unit]")),
+        "{from_check:?}"
+    );
+    assert_eq!(from_merge, from_check);
+}
