@@ -7,8 +7,7 @@ use crate::workdir::Workdir;
 fn the_seed_checks_clean() {
     let dir = Workdir::new();
     dir.write("seed.xlsx", &samples::all()[0].bytes);
-    let out = dir.run(&["check", "seed.xlsx"]);
-    assert_eq!(out.status.code(), Some(0));
+    let out = dir.run_ok(&["check", "seed.xlsx"]);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "已检查 1 个文件、4 个项目：未发现问题\n"
@@ -22,14 +21,7 @@ fn every_shape_of_the_seed_checks_clean() {
     for sample in samples::all() {
         let dir = Workdir::new();
         dir.write(&sample.name, &sample.bytes);
-        let out = dir.run(&["check", &sample.name]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}: {}",
-            sample.name,
-            String::from_utf8_lossy(&out.stdout)
-        );
+        let out = dir.run_ok(&["check", &sample.name]);
         assert!(
             String::from_utf8_lossy(&out.stdout).ends_with("未发现问题\n"),
             "{}",
@@ -48,8 +40,7 @@ fn every_rule_fires_on_the_problem_samples() {
     // only in the earlier one no longer counts.
     dir.touch("check/有问题的报表.xlsx", 1);
     dir.touch("check/重复报送.xlsx", 2);
-    let out = dir.run(&["check", "check"]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = dir.run_status(&["check", "check"], 1);
     let text = String::from_utf8_lossy(&out.stdout);
     let expected = [
         "check/有问题的报表.xlsx:项目1!D6: error[funds-sum] 年度资金总额 24.02 ≠ 财政拨款 20.00 + 非财政拨款 0.00（合计 20.00）",
@@ -74,41 +65,36 @@ fn deny_allow_config_and_json() {
         dir.write(&s.name, &s.bytes);
     }
     // --allow silences a rule; --deny makes a warning an error.
-    let out = dir.run(&["check", "check/重复报送.xlsx", "--allow", "empty-field"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
+    let out = dir.run_ok(&["check", "check/重复报送.xlsx", "--allow", "empty-field"]);
+    let out = dir.run_ok(&[
+        "check",
+        "check/有问题的报表.xlsx",
+        "--allow",
+        "funds-sum",
+        "--allow",
+        "missing-category",
+        "--allow",
+        "bad-value",
+    ]);
+    let out = dir.run_status(
+        &[
+            "check",
+            "check/有问题的报表.xlsx",
+            "--allow",
+            "funds-sum",
+            "--allow",
+            "missing-category",
+            "--allow",
+            "bad-value",
+            "--deny",
+            "cost-sum",
+        ],
+        1,
     );
-    let out = dir.run(&[
-        "check",
-        "check/有问题的报表.xlsx",
-        "--allow",
-        "funds-sum",
-        "--allow",
-        "missing-category",
-        "--allow",
-        "bad-value",
-    ]);
-    assert_eq!(out.status.code(), Some(0));
-    let out = dir.run(&[
-        "check",
-        "check/有问题的报表.xlsx",
-        "--allow",
-        "funds-sum",
-        "--allow",
-        "missing-category",
-        "--allow",
-        "bad-value",
-        "--deny",
-        "cost-sum",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("error[cost-sum]"));
     // The same from a configuration file, with a tolerance.
     dir.write("jixiao.toml", "[rules.funds-sum]\ntolerance = \"4.02\"\n[rules.missing-category]\nseverity = \"warning\"\n[rules.bad-value]\nseverity = \"off\"\n".as_bytes());
-    let out = dir.run(&[
+    let out = dir.run_ok(&[
         "check",
         "check/有问题的报表.xlsx",
         "--config",
@@ -116,12 +102,6 @@ fn deny_allow_config_and_json() {
         "--format",
         "json",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["summary"]["errors"], 0);
     assert_eq!(json["summary"]["projects"], 2);
@@ -215,8 +195,7 @@ fn findings_are_coloured_only_when_asked_or_on_a_terminal() {
             .replace("\u{1b}[0m", ""),
         text(&plain)
     );
-    let bad = dir.run(&["check", "--color", "sometimes", "check"]);
-    assert_eq!(bad.status.code(), Some(2));
+    let bad = dir.run_status(&["check", "--color", "sometimes", "check"], 2);
 }
 
 /// `--quiet` leaves out what was written and how much was read, never a finding.
@@ -241,8 +220,7 @@ fn quiet_keeps_the_findings_and_drops_the_status_lines() {
         assert!(loud.contains(line), "{line}");
     }
     assert!(dir.path().join("b.xlsx").exists());
-    let template = dir.run(&["template", "--quiet", "-o", "t.xlsx"]);
-    assert_eq!(template.status.code(), Some(0));
+    let template = dir.run_ok(&["template", "--quiet", "-o", "t.xlsx"]);
     assert_eq!(String::from_utf8_lossy(&template.stderr), "");
 }
 
@@ -278,7 +256,10 @@ fn check_and_merge_find_the_same() {
     };
     let (from_check, from_merge) = (findings(&check.stdout), findings(&merge.stderr));
     assert!(from_check.len() > 10, "{from_check:?}");
-    assert!(from_check[0].starts_with("没有.xlsx: error["), "{from_check:?}");
+    assert!(
+        from_check[0].starts_with("没有.xlsx: error["),
+        "{from_check:?}"
+    );
     assert!(
         from_check.iter().any(|l| l.contains("error[missing-unit]")),
         "{from_check:?}"

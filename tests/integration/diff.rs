@@ -45,13 +45,7 @@ fn two_years(dir: &Workdir) {
 fn two_years_as_lines() {
     let dir = Workdir::new();
     two_years(&dir);
-    let out = dir.run(&["diff", "2024", "2025"]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = dir.run_status(&["diff", "2024", "2025"], 1);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         stdout.lines().collect::<Vec<_>>(),
@@ -67,8 +61,7 @@ fn two_years_as_lines() {
         ]
     );
     // The same batch twice: nothing changed, exit status 0.
-    let out = dir.run(&["diff", "2024", "2024/机关工委.xlsx"]);
-    assert_eq!(out.status.code(), Some(0));
+    let out = dir.run_ok(&["diff", "2024", "2024/机关工委.xlsx"]);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "旧 4 个项目，新 4 个项目：没有变更\n"
@@ -79,8 +72,7 @@ fn two_years_as_lines() {
 fn two_years_as_json() {
     let dir = Workdir::new();
     two_years(&dir);
-    let out = dir.run(&["diff", "2024", "2025", "--format", "json"]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = dir.run_status(&["diff", "2024", "2025", "--format", "json"], 1);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let changes = json["changes"].as_array().unwrap();
     assert_eq!(changes.len(), 7);
@@ -129,13 +121,7 @@ fn two_years_as_json() {
 fn two_years_as_a_workbook() {
     let dir = Workdir::new();
     two_years(&dir);
-    let out = dir.run(&["diff", "2024", "2025", "-o", "变更.xlsx"]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = dir.run_status(&["diff", "2024", "2025", "-o", "变更.xlsx"], 1);
     assert!(out.stdout.is_empty(), "the workbook instead of the lines");
     assert!(String::from_utf8_lossy(&out.stderr).ends_with("共 7 处变更：变更.xlsx\n"));
     let seen = openpyxl(&dir.path().join("变更.xlsx"));
@@ -197,11 +183,9 @@ fn two_years_as_a_workbook() {
     );
     assert_eq!(seen["formulas"]["项目对比"]["E9"], "=SUBTOTAL(9,E4:E8)");
     // Written whole, refused without --force, and the same bytes twice.
-    let again = dir.run(&["diff", "2024", "2025", "-o", "变更.xlsx"]);
-    assert_eq!(again.status.code(), Some(2));
+    let again = dir.run_status(&["diff", "2024", "2025", "-o", "变更.xlsx"], 2);
     let first = std::fs::read(dir.path().join("变更.xlsx")).unwrap();
-    let forced = dir.run(&["diff", "2024", "2025", "-o", "变更.xlsx", "--force"]);
-    assert_eq!(forced.status.code(), Some(1));
+    let forced = dir.run_status(&["diff", "2024", "2025", "-o", "变更.xlsx", "--force"], 1);
     assert_eq!(first, std::fs::read(dir.path().join("变更.xlsx")).unwrap());
     // A later merge over the folder leaves the comparison out.
     std::fs::rename(
@@ -222,8 +206,7 @@ fn a_file_that_cannot_be_read_is_trouble() {
     let dir = Workdir::new();
     two_years(&dir);
     dir.write("2025/坏.xlsx", b"PK\x03\x04 not really");
-    let out = dir.run(&["diff", "2024", "2025"]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = dir.run_status(&["diff", "2024", "2025"], 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("2025/坏.xlsx: error[unreadable-file]"),

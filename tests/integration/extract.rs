@@ -249,8 +249,7 @@ fn a_batch_with_bad_files_reports_each_and_extracts_the_rest() {
     );
     dir.write("batch/07_notes.txt", b"not a workbook");
     dir.write("batch/~$01_good.xlsx", b"lock file");
-    let out = dir.run(&["extract", "batch"]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = dir.run_status(&["extract", "batch"], 1);
     let x: Extraction = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(x.projects.len(), 4, "the good file still comes out");
     let rules: Vec<(String, String)> = x
@@ -292,8 +291,7 @@ fn a_batch_with_bad_files_reports_each_and_extracts_the_rest() {
 fn csv_has_one_row_per_indicator_with_a_bom() {
     let dir = Workdir::new();
     dir.write("seed.xlsx", &samples::all()[0].bytes);
-    let out = dir.run(&["extract", "seed.xlsx", "--format", "csv", "-o", "out.csv"]);
-    assert_eq!(out.status.code(), Some(0));
+    let out = dir.run_ok(&["extract", "seed.xlsx", "--format", "csv", "-o", "out.csv"]);
     let bytes = std::fs::read(dir.path().join("out.csv")).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
     let mut r = csv::Reader::from_reader(&bytes[3..]);
@@ -307,11 +305,12 @@ fn csv_has_one_row_per_indicator_with_a_bom() {
     assert_eq!(&rows[0][8], "24.02");
     assert_eq!(&rows[0][14], "星级党支部创建考评、复核工作");
     // An existing output is kept unless --force.
-    let again = dir.run(&["extract", "seed.xlsx", "--format", "csv", "-o", "out.csv"]);
-    assert_eq!(again.status.code(), Some(2));
+    let again = dir.run_status(
+        &["extract", "seed.xlsx", "--format", "csv", "-o", "out.csv"],
+        2,
+    );
     assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
-    let refused = dir.run(&["extract", "seed.xlsx", "-o", "seed.xlsx", "--force"]);
-    assert_eq!(refused.status.code(), Some(2));
+    let refused = dir.run_status(&["extract", "seed.xlsx", "-o", "seed.xlsx", "--force"], 2);
     assert_eq!(
         std::fs::read(dir.path().join("seed.xlsx")).unwrap(),
         samples::all()[0].bytes,
@@ -326,13 +325,7 @@ fn csv_has_one_row_per_indicator_with_a_bom() {
 fn output_to_a_device_is_written_in_place() {
     let dir = Workdir::new();
     dir.write("seed.xlsx", &samples::all()[0].bytes);
-    let out = dir.run(&["extract", "seed.xlsx", "-o", "/dev/null"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = dir.run_ok(&["extract", "seed.xlsx", "-o", "/dev/null"]);
     use std::os::unix::fs::FileTypeExt;
     assert!(
         std::fs::metadata("/dev/null")
@@ -459,13 +452,7 @@ fn split_file_names_carry_no_formula() {
     seed.truncate(1);
     seed[0].department = Some("=HYPERLINK(\"http://example.invalid\",\"点此\")".into());
     dir.write("evil.xlsx", &samples::official_workbook(&seed, false));
-    let out = dir.run(&["split", "evil.xlsx", "-o", "out"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = dir.run_ok(&["split", "evil.xlsx", "-o", "out"]);
     let names: Vec<String> = std::fs::read_dir(dir.path().join("out"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())

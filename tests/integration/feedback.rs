@@ -282,10 +282,7 @@ fn feedback_is_refused_over_old_files_and_the_same_each_run() {
     assert_eq!(write(true).status.code(), Some(1));
     assert_eq!(read_all(&dir.path().join("反馈")), first, "byte-identical");
     // --force alone means nothing without --feedback.
-    assert_eq!(
-        dir.run(&["check", "check", "--force"]).status.code(),
-        Some(2)
-    );
+    dir.run_status(&["check", "check", "--force"], 2);
     // Feedback left in the inbox is not read as a submission on the next run.
     std::fs::rename(dir.path().join("反馈"), dir.path().join("check/反馈")).unwrap();
     let out = dir.run(&["check", "check"]);
@@ -319,8 +316,7 @@ fn the_merged_issue_list_links_to_each_cell() {
     let shifted = samples::xlsx(&[samples::plain_sheet(&seed, samples::Plain::default())]);
     dir.write("check/机关工委（修改）.xlsx", &shifted);
     dir.touch("check/机关工委（修改）.xlsx", 3);
-    let out = dir.run(&["merge", "check", "-o", "汇总.xlsx"]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = dir.run_status(&["merge", "check", "-o", "汇总.xlsx"], 1);
     let seen = openpyxl(&dir.path().join("汇总.xlsx"));
     let source = openpyxl(&dir.path().join("check/机关工委（修改）.xlsx"));
     let issues = &seen["cells"]["问题清单"];
@@ -347,8 +343,7 @@ fn the_merged_issue_list_links_to_each_cell() {
         }
     }
     assert_eq!(linked, 1);
-    let again = dir.run(&["merge", "check", "-o", "汇总2.xlsx"]);
-    assert_eq!(again.status.code(), Some(1));
+    let again = dir.run_status(&["merge", "check", "-o", "汇总2.xlsx"], 1);
     assert_eq!(
         std::fs::read(dir.path().join("汇总.xlsx")).unwrap(),
         std::fs::read(dir.path().join("汇总2.xlsx")).unwrap(),
@@ -363,15 +358,17 @@ fn the_issue_list_links_in_a_stage_layout_too() {
     // The workbook with every mistake counts.
     dir.touch("check/有问题的报表.xlsx", 3);
     let template = crate::workdir::repo().join("templates/jiankong.toml");
-    let out = dir.run(&[
-        "merge",
-        "check",
-        "-o",
-        "汇总.xlsx",
-        "--template",
-        template.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = dir.run_status(
+        &[
+            "merge",
+            "check",
+            "-o",
+            "汇总.xlsx",
+            "--template",
+            template.to_str().unwrap(),
+        ],
+        1,
+    );
     let seen = openpyxl(&dir.path().join("汇总.xlsx"));
     let source = openpyxl(&dir.path().join("check/有问题的报表.xlsx"));
     let issues = &seen["cells"]["问题清单"];

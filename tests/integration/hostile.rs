@@ -347,8 +347,7 @@ fn a_batch_with_every_bad_file_still_extracts_the_good_one() {
         "批次/04_网页.xls",
         b"<!DOCTYPE html><html><table></table></html>",
     );
-    let out = dir.run(&["extract", "批次"]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = dir.run_status(&["extract", "批次"], 1);
     let x: Extraction = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(x.projects.len(), 4);
     assert_eq!(x.diagnostics.len(), 4);
@@ -400,14 +399,16 @@ fn inputs_are_never_modified() {
     }
     assert_eq!(digests(), before);
     // An output that is an input is refused, even with --force.
-    let out = dir.run(&[
-        "merge",
-        "samples",
-        "-o",
-        "samples/official_seed.xlsx",
-        "--force",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = dir.run_status(
+        &[
+            "merge",
+            "samples",
+            "-o",
+            "samples/official_seed.xlsx",
+            "--force",
+        ],
+        2,
+    );
     assert_eq!(digests(), before);
 }
 

@@ -220,7 +220,7 @@ fn the_default_is_newest() {
         if let Some(p) = extra {
             args.extend(["--prefer", p]);
         }
-        assert_eq!(dir.run(&args).status.code(), Some(0));
+        dir.run_ok(&args);
     }
     assert_eq!(
         std::fs::read(dir.path().join("a.xlsx")).unwrap(),

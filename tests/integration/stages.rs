@@ -347,13 +347,7 @@ fn approved_targets_prefilled_filled_in_scored_and_checked() {
 fn approved_targets_carried_into_a_monitoring_table_and_back() {
     let w = Workdir::new();
     approved(&w);
-    let out = w.run(&["prefill", "--stage", "监控", "批复.xlsx", "-o", "监控"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = w.run_ok(&["prefill", "--stage", "监控", "批复.xlsx", "-o", "监控"]);
     let read = read_dir(&w.path().join("监控"));
     assert_eq!(read.len(), 4);
     for a in samples::seed() {
@@ -427,8 +421,7 @@ fn every_stage_has_a_blank_form_read_as_its_table() {
             "偏差原因分析\n及改进措施",
         ),
     ] {
-        let out = w.run(&["template", "--stage", stage]);
-        assert_eq!(out.status.code(), Some(0), "{stage}");
+        let out = w.run_ok(&["template", "--stage", stage]);
         let path = w.path().join(format!("{title}（空白）.xlsx"));
         let seen = openpyxl(&path);
         // The form, and the hidden lists its 二级 dropdown depends on.
@@ -451,8 +444,7 @@ fn every_stage_has_a_blank_form_read_as_its_table() {
         assert_eq!(x.projects.len(), 1, "{stage}: {:?}", x.diagnostics);
         assert_eq!(x.projects[0].stage.as_deref(), Some(stage));
         // Written twice, the same bytes.
-        let again = w.run(&["template", "--stage", stage, "-o", "again.xlsx", "--force"]);
-        assert_eq!(again.status.code(), Some(0));
+        let again = w.run_ok(&["template", "--stage", stage, "-o", "again.xlsx", "--force"]);
         assert_eq!(
             std::fs::read(&path).unwrap(),
             std::fs::read(w.path().join("again.xlsx")).unwrap(),
@@ -460,8 +452,7 @@ fn every_stage_has_a_blank_form_read_as_its_table() {
         );
     }
     // 批复 is the official layout's form, under its own title.
-    let out = w.run(&["template", "--stage", "批复", "-o", "批复.xlsx"]);
-    assert_eq!(out.status.code(), Some(0));
+    let out = w.run_ok(&["template", "--stage", "批复", "-o", "批复.xlsx"]);
     let seen = openpyxl(&w.path().join("批复.xlsx"));
     assert_eq!(seen["cells"]["绩效目标表"]["A1"], "附表7");
     assert_eq!(seen["cells"]["绩效目标表"]["A2"], "项目支出绩效目标批复表");
@@ -552,7 +543,7 @@ fn a_filled_application_form_gives_its_weights_to_the_self_evaluation() {
     );
     assert_eq!(p.indicators[0].scoring.as_deref(), Some("每少 1 次扣 5 分"));
     // Carried forward: the 分值 given stay; the rest are 10号's (效益 30, 满意度 10).
-    let out = w.run(&[
+    let out = w.run_ok(&[
         "prefill",
         "--stage",
         "自评",
@@ -560,12 +551,6 @@ fn a_filled_application_form_gives_its_weights_to_the_self_evaluation() {
         "-o",
         "自评",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let back = read_dir(&w.path().join("自评"));
     let (_, q) = &back["党建专项经费-党员教育培训"];
     let weights: Vec<Option<Decimal>> = q.indicators.iter().map(|i| i.weight).collect();
@@ -586,8 +571,7 @@ fn prefill_refuses_what_split_refuses_and_another_stages_layout() {
         Some(0)
     );
     // A second run keeps what is there unless --force.
-    let again = w.run(&["prefill", "--stage", "自评", "批复.xlsx", "-o", "out"]);
-    assert_eq!(again.status.code(), Some(2));
+    let again = w.run_status(&["prefill", "--stage", "自评", "批复.xlsx", "-o", "out"], 2);
     assert!(String::from_utf8_lossy(&again.stderr).contains("已存在；如需覆盖，请加 --force"));
     assert_eq!(
         w.run(&[
@@ -628,8 +612,7 @@ fn prefill_refuses_what_split_refuses_and_another_stages_layout() {
         "空.xlsx",
         &samples::xlsx(&[Sheet::new("Sheet1".into(), unrelated)]),
     );
-    let none = w.run(&["prefill", "--stage", "监控", "空.xlsx", "-o", "无"]);
-    assert_eq!(none.status.code(), Some(1));
+    let none = w.run_status(&["prefill", "--stage", "监控", "空.xlsx", "-o", "无"], 1);
     assert!(!w.path().join("无").exists());
 }
 
@@ -644,7 +627,7 @@ fn a_self_evaluation_split_in_its_own_layout_reads_back_the_same() {
         &samples::xlsx(&crate::grid::parse(&text).sheets),
     );
     let layout = repo().join("templates/ziping.toml");
-    let out = w.run(&[
+    let out = w.run_ok(&[
         "split",
         "普陀.xlsx",
         "-o",
@@ -652,12 +635,6 @@ fn a_self_evaluation_split_in_its_own_layout_reads_back_the_same() {
         "--template",
         layout.to_str().unwrap(),
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let a = &extract(&w.path().join("普陀.xlsx")).projects[0];
     let read = read_dir(&w.path().join("拆分"));
     let (_, b) = read.values().next().unwrap();

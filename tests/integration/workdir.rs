@@ -52,6 +52,27 @@ impl Workdir {
             .output()
             .expect("run jixiao")
     }
+
+    /// Runs jixiao and asserts it exited 0; on failure the message gives the command,
+    /// its status, stdout and stderr.
+    pub fn run_ok(&self, args: &[&str]) -> Output {
+        self.run_status(args, 0)
+    }
+
+    /// Runs jixiao and asserts it exited with `code` (1: findings, 2: failure), saying
+    /// all it printed when it did not.
+    pub fn run_status(&self, args: &[&str], code: i32) -> Output {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "jixiao {}\nstdout:\n{}\nstderr:\n{}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
 }
 
 pub fn repo() -> PathBuf {

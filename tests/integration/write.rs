@@ -54,13 +54,7 @@ pub(crate) fn openpyxl(path: &Path) -> Json {
 fn merge_rolls_up_86_52_and_reads_back() {
     let dir = Workdir::new();
     dir.write("in/official_seed.xlsx", &samples::all()[0].bytes);
-    let out = dir.run(&["merge", "in", "-o", "merged.xlsx"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = dir.run_ok(&["merge", "in", "-o", "merged.xlsx"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("年度资金总额 86.52 万元"));
     let merged = dir.path().join("merged.xlsx");
 
@@ -131,12 +125,7 @@ fn merge_groups_departments_and_lists_every_finding() {
         .unwrap()
         .set_modified(day(2))
         .unwrap();
-    let out = dir.run(&["merge", "in", "-o", "merged.xlsx"]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "errors in the inputs: the workbook is written, the status says so"
-    );
+    let out = dir.run_status(&["merge", "in", "-o", "merged.xlsx"], 1);
     let merged = dir.path().join("merged.xlsx");
     let seen = openpyxl(&merged);
     assert_eq!(
@@ -209,20 +198,14 @@ fn merge_output_is_byte_identical_across_runs() {
     for s in samples::all() {
         dir.write(&format!("in/{}", s.name), &s.bytes);
     }
-    assert_eq!(
-        dir.run(&["merge", "in", "-o", "a.xlsx"]).status.code(),
-        Some(0)
-    );
-    assert_eq!(
-        dir.run(&["merge", "in", "-o", "b.xlsx"]).status.code(),
-        Some(0)
-    );
+    dir.run_ok(&["merge", "in", "-o", "a.xlsx"]);
+    dir.run_ok(&["merge", "in", "-o", "b.xlsx"]);
     assert_eq!(
         std::fs::read(dir.path().join("a.xlsx")).unwrap(),
         std::fs::read(dir.path().join("b.xlsx")).unwrap()
     );
-    assert_eq!(dir.run(&["split", "in", "-o", "s1"]).status.code(), Some(0));
-    assert_eq!(dir.run(&["split", "in", "-o", "s2"]).status.code(), Some(0));
+    dir.run_ok(&["split", "in", "-o", "s1"]);
+    dir.run_ok(&["split", "in", "-o", "s2"]);
     let names = |d: &str| {
         let mut v: Vec<_> = std::fs::read_dir(dir.path().join(d))
             .unwrap()
@@ -242,8 +225,7 @@ fn merge_output_is_byte_identical_across_runs() {
     for stage in ["自评", "监控"] {
         for out in ["p1", "p2"] {
             let o = format!("{out}{stage}");
-            let run = dir.run(&["prefill", "--stage", stage, "in", "-o", &o]);
-            assert_eq!(run.status.code(), Some(0), "{stage}");
+            let run = dir.run_ok(&["prefill", "--stage", stage, "in", "-o", &o]);
         }
         let (a, b) = (format!("p1{stage}"), format!("p2{stage}"));
         assert_eq!(names(&a), names(&b));
@@ -264,14 +246,7 @@ fn split_reformats_every_sample() {
     for sample in samples::all() {
         let dir = Workdir::new();
         dir.write(&sample.name, &sample.bytes);
-        let out = dir.run(&["split", &sample.name, "-o", "out"]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}: {}",
-            sample.name,
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = dir.run_ok(&["split", &sample.name, "-o", "out"]);
         let input = extract(&dir.path().join(&sample.name));
         let mut files: Vec<_> = std::fs::read_dir(dir.path().join("out"))
             .unwrap()
@@ -316,26 +291,25 @@ fn split_reformats_every_sample() {
 fn split_refuses_to_overwrite_and_overrides_the_title() {
     let dir = Workdir::new();
     dir.write("seed.xlsx", &samples::all()[0].bytes);
-    assert_eq!(
-        dir.run(&["split", "seed.xlsx", "-o", "out"]).status.code(),
-        Some(0)
-    );
+    dir.run_ok(&["split", "seed.xlsx", "-o", "out"]);
     let before = std::fs::read(
         dir.path()
             .join("out/中共黔南州直属机关工作委员会-机关党建工作.xlsx"),
     )
     .unwrap();
-    let again = dir.run(&[
-        "split",
-        "seed.xlsx",
-        "-o",
-        "out",
-        "--region",
-        "都匀市",
-        "--year",
-        "2025",
-    ]);
-    assert_eq!(again.status.code(), Some(2));
+    let again = dir.run_status(
+        &[
+            "split",
+            "seed.xlsx",
+            "-o",
+            "out",
+            "--region",
+            "都匀市",
+            "--year",
+            "2025",
+        ],
+        2,
+    );
     assert_eq!(
         std::fs::read(
             dir.path()
@@ -344,7 +318,7 @@ fn split_refuses_to_overwrite_and_overrides_the_title() {
         .unwrap(),
         before
     );
-    let forced = dir.run(&[
+    let forced = dir.run_ok(&[
         "split",
         "seed.xlsx",
         "-o",
@@ -357,7 +331,6 @@ fn split_refuses_to_overwrite_and_overrides_the_title() {
         "附表3",
         "--force",
     ]);
-    assert_eq!(forced.status.code(), Some(0));
     let back = extract(
         &dir.path()
             .join("out/中共黔南州直属机关工作委员会-机关党建工作.xlsx"),
@@ -379,13 +352,7 @@ fn split_refuses_to_overwrite_and_overrides_the_title() {
 fn the_template_filled_in_reads_back() {
     use jixiao::read::{CellValue, Grid, Sheet};
     let dir = Workdir::new();
-    let out = dir.run(&["template", "-o", "form.xlsx"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = dir.run_ok(&["template", "-o", "form.xlsx"]);
     let blank = std::fs::read(dir.path().join("form.xlsx")).unwrap();
     let seen = openpyxl(&dir.path().join("form.xlsx"));
     assert_eq!(seen["cells"]["绩效目标表"]["E10"], "符号");
@@ -644,13 +611,7 @@ fn own_outputs_are_not_counted_again() {
         first.contains("4 个项目") && first.contains("86.52"),
         "{first}"
     );
-    let out = dir.run(&["split", "inbox", "-o", "inbox/parts"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = dir.run_ok(&["split", "inbox", "-o", "inbox/parts"]);
     let out = dir.run(&["merge", "inbox", "-o", "inbox/汇总2.xlsx"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -661,8 +622,7 @@ fn own_outputs_are_not_counted_again() {
     // The summary counts the four department files it merged, not jixiao's own.
     assert!(stderr.contains("已汇总 4 个文件"), "{stderr}");
     // Named on the command line, an output is read: the user asked for it.
-    let named = dir.run(&["extract", "inbox/汇总.xlsx"]);
-    assert_eq!(named.status.code(), Some(0));
+    let named = dir.run_ok(&["extract", "inbox/汇总.xlsx"]);
 }
 
 /// Nothing to merge or split writes nothing: a missing path, an empty folder; an
@@ -707,13 +667,7 @@ fn the_official_layout_groups_indicators_in_framework_order() {
         "in.xlsx",
         &samples::xlsx(&[samples::plain_sheet(&seed, Default::default())]),
     );
-    let out = dir.run(&["split", "in.xlsx", "-o", "out"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = dir.run_ok(&["split", "in.xlsx", "-o", "out"]);
     let written = std::fs::read_dir(dir.path().join("out"))
         .unwrap()
         .next()
@@ -843,12 +797,10 @@ fn merge_takes_deny_allow_and_refuses_a_csv_name() {
     {
         dir.write(&format!("in/{}", s.name), &s.bytes);
     }
-    let out = dir.run(&["merge", "in", "-o", "m.csv"]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = dir.run_status(&["merge", "in", "-o", "m.csv"], 2);
     assert!(String::from_utf8_lossy(&out.stderr).contains("扩展名应为 .xlsx"));
     assert!(!dir.path().join("m.csv").exists());
-    let clean = dir.run(&["merge", "in", "-o", "a.xlsx"]);
-    assert_eq!(clean.status.code(), Some(0));
+    let clean = dir.run_ok(&["merge", "in", "-o", "a.xlsx"]);
     // check/ trips cost-sum, a warning: --deny makes it an error.
     for s in samples::problems() {
         dir.write(&format!("p/{}", s.name), &s.bytes);
@@ -856,7 +808,7 @@ fn merge_takes_deny_allow_and_refuses_a_csv_name() {
     let denied = dir.run(&["merge", "p", "-o", "b.xlsx", "--deny", "cost-sum"]);
     let stderr = String::from_utf8_lossy(&denied.stderr);
     assert!(stderr.contains("error[cost-sum]"), "{stderr}");
-    let allowed = dir.run(&[
+    let allowed = dir.run_ok(&[
         "merge",
         "p",
         "-o",
@@ -872,12 +824,6 @@ fn merge_takes_deny_allow_and_refuses_a_csv_name() {
         "--allow",
         "cost-sum",
     ]);
-    assert_eq!(
-        allowed.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&allowed.stderr)
-    );
 }
 
 /// 来源文件 names a file under the folder as given: an absolute folder by its own name,
@@ -888,20 +834,8 @@ fn source_files_are_named_under_the_folder_given_not_its_full_path() {
     dir.write("收件箱/a/official_seed.xlsx", &samples::all()[0].bytes);
     let inbox = dir.path().join("收件箱");
     let absolute = inbox.to_string_lossy().to_string();
-    let out = dir.run(&["merge", &absolute, "-o", "abs.xlsx"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = dir.run(&["merge", "收件箱/", "-o", "rel.xlsx"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = dir.run_ok(&["merge", &absolute, "-o", "abs.xlsx"]);
+    let out = dir.run_ok(&["merge", "收件箱/", "-o", "rel.xlsx"]);
     for name in ["abs.xlsx", "rel.xlsx"] {
         let seen = openpyxl(&dir.path().join(name));
         let rollup = seen["cells"]["汇总"].as_object().expect("汇总");
