@@ -97,7 +97,7 @@ fn the_same_in_wan_as_csv_with_a_close_department_name() {
         ]
     );
     // --allow turns a budget rule off as any other.
-    let out = dir.run_ok(&[
+    dir.run_ok(&[
         "check",
         "收件箱",
         "--budget",
@@ -122,7 +122,7 @@ fn merge_adds_a_budget_sheet_and_nothing_without_one() {
             (GW, "机关档案数字化", "50000"),
         ]),
     );
-    let plain = dir.run_ok(&["merge", "收件箱", "-o", "plain.xlsx"]);
+    dir.run_ok(&["merge", "收件箱", "-o", "plain.xlsx"]);
     let out = dir.run_status(
         &["merge", "收件箱", "-o", "m.xlsx", "--budget", "预算.xlsx"],
         1,

@@ -65,8 +65,8 @@ fn deny_allow_config_and_json() {
         dir.write(&s.name, &s.bytes);
     }
     // --allow silences a rule; --deny makes a warning an error.
-    let out = dir.run_ok(&["check", "check/重复报送.xlsx", "--allow", "empty-field"]);
-    let out = dir.run_ok(&[
+    dir.run_ok(&["check", "check/重复报送.xlsx", "--allow", "empty-field"]);
+    dir.run_ok(&[
         "check",
         "check/有问题的报表.xlsx",
         "--allow",
@@ -195,7 +195,7 @@ fn findings_are_coloured_only_when_asked_or_on_a_terminal() {
             .replace("\u{1b}[0m", ""),
         text(&plain)
     );
-    let bad = dir.run_status(&["check", "--color", "sometimes", "check"], 2);
+    dir.run_status(&["check", "--color", "sometimes", "check"], 2);
 }
 
 /// `--quiet` leaves out what was written and how much was read, never a finding.

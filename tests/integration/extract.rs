@@ -291,7 +291,7 @@ fn a_batch_with_bad_files_reports_each_and_extracts_the_rest() {
 fn csv_has_one_row_per_indicator_with_a_bom() {
     let dir = Workdir::new();
     dir.write("seed.xlsx", &samples::all()[0].bytes);
-    let out = dir.run_ok(&["extract", "seed.xlsx", "--format", "csv", "-o", "out.csv"]);
+    dir.run_ok(&["extract", "seed.xlsx", "--format", "csv", "-o", "out.csv"]);
     let bytes = std::fs::read(dir.path().join("out.csv")).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
     let mut r = csv::Reader::from_reader(&bytes[3..]);
@@ -310,7 +310,7 @@ fn csv_has_one_row_per_indicator_with_a_bom() {
         2,
     );
     assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
-    let refused = dir.run_status(&["extract", "seed.xlsx", "-o", "seed.xlsx", "--force"], 2);
+    dir.run_status(&["extract", "seed.xlsx", "-o", "seed.xlsx", "--force"], 2);
     assert_eq!(
         std::fs::read(dir.path().join("seed.xlsx")).unwrap(),
         samples::all()[0].bytes,
@@ -325,7 +325,7 @@ fn csv_has_one_row_per_indicator_with_a_bom() {
 fn output_to_a_device_is_written_in_place() {
     let dir = Workdir::new();
     dir.write("seed.xlsx", &samples::all()[0].bytes);
-    let out = dir.run_ok(&["extract", "seed.xlsx", "-o", "/dev/null"]);
+    dir.run_ok(&["extract", "seed.xlsx", "-o", "/dev/null"]);
     use std::os::unix::fs::FileTypeExt;
     assert!(
         std::fs::metadata("/dev/null")
@@ -452,7 +452,7 @@ fn split_file_names_carry_no_formula() {
     seed.truncate(1);
     seed[0].department = Some("=HYPERLINK(\"http://example.invalid\",\"点此\")".into());
     dir.write("evil.xlsx", &samples::official_workbook(&seed, false));
-    let out = dir.run_ok(&["split", "evil.xlsx", "-o", "out"]);
+    dir.run_ok(&["split", "evil.xlsx", "-o", "out"]);
     let names: Vec<String> = std::fs::read_dir(dir.path().join("out"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())

@@ -316,7 +316,7 @@ fn the_merged_issue_list_links_to_each_cell() {
     let shifted = samples::xlsx(&[samples::plain_sheet(&seed, samples::Plain::default())]);
     dir.write("check/机关工委（修改）.xlsx", &shifted);
     dir.touch("check/机关工委（修改）.xlsx", 3);
-    let out = dir.run_status(&["merge", "check", "-o", "汇总.xlsx"], 1);
+    dir.run_status(&["merge", "check", "-o", "汇总.xlsx"], 1);
     let seen = openpyxl(&dir.path().join("汇总.xlsx"));
     let source = openpyxl(&dir.path().join("check/机关工委（修改）.xlsx"));
     let issues = &seen["cells"]["问题清单"];
@@ -343,7 +343,7 @@ fn the_merged_issue_list_links_to_each_cell() {
         }
     }
     assert_eq!(linked, 1);
-    let again = dir.run_status(&["merge", "check", "-o", "汇总2.xlsx"], 1);
+    dir.run_status(&["merge", "check", "-o", "汇总2.xlsx"], 1);
     assert_eq!(
         std::fs::read(dir.path().join("汇总.xlsx")).unwrap(),
         std::fs::read(dir.path().join("汇总2.xlsx")).unwrap(),
@@ -358,7 +358,7 @@ fn the_issue_list_links_in_a_stage_layout_too() {
     // The workbook with every mistake counts.
     dir.touch("check/有问题的报表.xlsx", 3);
     let template = crate::workdir::repo().join("templates/jiankong.toml");
-    let out = dir.run_status(
+    dir.run_status(
         &[
             "merge",
             "check",

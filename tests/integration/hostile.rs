@@ -399,7 +399,7 @@ fn inputs_are_never_modified() {
     }
     assert_eq!(digests(), before);
     // An output that is an input is refused, even with --force.
-    let out = dir.run_status(
+    dir.run_status(
         &[
             "merge",
             "samples",

@@ -347,7 +347,7 @@ fn approved_targets_prefilled_filled_in_scored_and_checked() {
 fn approved_targets_carried_into_a_monitoring_table_and_back() {
     let w = Workdir::new();
     approved(&w);
-    let out = w.run_ok(&["prefill", "--stage", "监控", "批复.xlsx", "-o", "监控"]);
+    w.run_ok(&["prefill", "--stage", "监控", "批复.xlsx", "-o", "监控"]);
     let read = read_dir(&w.path().join("监控"));
     assert_eq!(read.len(), 4);
     for a in samples::seed() {
@@ -421,7 +421,7 @@ fn every_stage_has_a_blank_form_read_as_its_table() {
             "偏差原因分析\n及改进措施",
         ),
     ] {
-        let out = w.run_ok(&["template", "--stage", stage]);
+        w.run_ok(&["template", "--stage", stage]);
         let path = w.path().join(format!("{title}（空白）.xlsx"));
         let seen = openpyxl(&path);
         // The form, and the hidden lists its 二级 dropdown depends on.
@@ -444,7 +444,7 @@ fn every_stage_has_a_blank_form_read_as_its_table() {
         assert_eq!(x.projects.len(), 1, "{stage}: {:?}", x.diagnostics);
         assert_eq!(x.projects[0].stage.as_deref(), Some(stage));
         // Written twice, the same bytes.
-        let again = w.run_ok(&["template", "--stage", stage, "-o", "again.xlsx", "--force"]);
+        w.run_ok(&["template", "--stage", stage, "-o", "again.xlsx", "--force"]);
         assert_eq!(
             std::fs::read(&path).unwrap(),
             std::fs::read(w.path().join("again.xlsx")).unwrap(),
@@ -452,7 +452,7 @@ fn every_stage_has_a_blank_form_read_as_its_table() {
         );
     }
     // 批复 is the official layout's form, under its own title.
-    let out = w.run_ok(&["template", "--stage", "批复", "-o", "批复.xlsx"]);
+    w.run_ok(&["template", "--stage", "批复", "-o", "批复.xlsx"]);
     let seen = openpyxl(&w.path().join("批复.xlsx"));
     assert_eq!(seen["cells"]["绩效目标表"]["A1"], "附表7");
     assert_eq!(seen["cells"]["绩效目标表"]["A2"], "项目支出绩效目标批复表");
@@ -543,7 +543,7 @@ fn a_filled_application_form_gives_its_weights_to_the_self_evaluation() {
     );
     assert_eq!(p.indicators[0].scoring.as_deref(), Some("每少 1 次扣 5 分"));
     // Carried forward: the 分值 given stay; the rest are 10号's (效益 30, 满意度 10).
-    let out = w.run_ok(&[
+    w.run_ok(&[
         "prefill",
         "--stage",
         "自评",
@@ -612,7 +612,7 @@ fn prefill_refuses_what_split_refuses_and_another_stages_layout() {
         "空.xlsx",
         &samples::xlsx(&[Sheet::new("Sheet1".into(), unrelated)]),
     );
-    let none = w.run_status(&["prefill", "--stage", "监控", "空.xlsx", "-o", "无"], 1);
+    w.run_status(&["prefill", "--stage", "监控", "空.xlsx", "-o", "无"], 1);
     assert!(!w.path().join("无").exists());
 }
 
@@ -627,7 +627,7 @@ fn a_self_evaluation_split_in_its_own_layout_reads_back_the_same() {
         &samples::xlsx(&crate::grid::parse(&text).sheets),
     );
     let layout = repo().join("templates/ziping.toml");
-    let out = w.run_ok(&[
+    w.run_ok(&[
         "split",
         "普陀.xlsx",
         "-o",

@@ -125,7 +125,7 @@ fn merge_groups_departments_and_lists_every_finding() {
         .unwrap()
         .set_modified(day(2))
         .unwrap();
-    let out = dir.run_status(&["merge", "in", "-o", "merged.xlsx"], 1);
+    dir.run_status(&["merge", "in", "-o", "merged.xlsx"], 1);
     let merged = dir.path().join("merged.xlsx");
     let seen = openpyxl(&merged);
     assert_eq!(
@@ -225,7 +225,7 @@ fn merge_output_is_byte_identical_across_runs() {
     for stage in ["自评", "监控"] {
         for out in ["p1", "p2"] {
             let o = format!("{out}{stage}");
-            let run = dir.run_ok(&["prefill", "--stage", stage, "in", "-o", &o]);
+            dir.run_ok(&["prefill", "--stage", stage, "in", "-o", &o]);
         }
         let (a, b) = (format!("p1{stage}"), format!("p2{stage}"));
         assert_eq!(names(&a), names(&b));
@@ -246,7 +246,7 @@ fn split_reformats_every_sample() {
     for sample in samples::all() {
         let dir = Workdir::new();
         dir.write(&sample.name, &sample.bytes);
-        let out = dir.run_ok(&["split", &sample.name, "-o", "out"]);
+        dir.run_ok(&["split", &sample.name, "-o", "out"]);
         let input = extract(&dir.path().join(&sample.name));
         let mut files: Vec<_> = std::fs::read_dir(dir.path().join("out"))
             .unwrap()
@@ -297,7 +297,7 @@ fn split_refuses_to_overwrite_and_overrides_the_title() {
             .join("out/中共黔南州直属机关工作委员会-机关党建工作.xlsx"),
     )
     .unwrap();
-    let again = dir.run_status(
+    dir.run_status(
         &[
             "split",
             "seed.xlsx",
@@ -318,7 +318,7 @@ fn split_refuses_to_overwrite_and_overrides_the_title() {
         .unwrap(),
         before
     );
-    let forced = dir.run_ok(&[
+    dir.run_ok(&[
         "split",
         "seed.xlsx",
         "-o",
@@ -352,7 +352,7 @@ fn split_refuses_to_overwrite_and_overrides_the_title() {
 fn the_template_filled_in_reads_back() {
     use jixiao::read::{CellValue, Grid, Sheet};
     let dir = Workdir::new();
-    let out = dir.run_ok(&["template", "-o", "form.xlsx"]);
+    dir.run_ok(&["template", "-o", "form.xlsx"]);
     let blank = std::fs::read(dir.path().join("form.xlsx")).unwrap();
     let seen = openpyxl(&dir.path().join("form.xlsx"));
     assert_eq!(seen["cells"]["绩效目标表"]["E10"], "符号");
@@ -611,7 +611,7 @@ fn own_outputs_are_not_counted_again() {
         first.contains("4 个项目") && first.contains("86.52"),
         "{first}"
     );
-    let out = dir.run_ok(&["split", "inbox", "-o", "inbox/parts"]);
+    dir.run_ok(&["split", "inbox", "-o", "inbox/parts"]);
     let out = dir.run(&["merge", "inbox", "-o", "inbox/汇总2.xlsx"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -622,7 +622,7 @@ fn own_outputs_are_not_counted_again() {
     // The summary counts the four department files it merged, not jixiao's own.
     assert!(stderr.contains("已汇总 4 个文件"), "{stderr}");
     // Named on the command line, an output is read: the user asked for it.
-    let named = dir.run_ok(&["extract", "inbox/汇总.xlsx"]);
+    dir.run_ok(&["extract", "inbox/汇总.xlsx"]);
 }
 
 /// Nothing to merge or split writes nothing: a missing path, an empty folder; an
@@ -667,7 +667,7 @@ fn the_official_layout_groups_indicators_in_framework_order() {
         "in.xlsx",
         &samples::xlsx(&[samples::plain_sheet(&seed, Default::default())]),
     );
-    let out = dir.run_ok(&["split", "in.xlsx", "-o", "out"]);
+    dir.run_ok(&["split", "in.xlsx", "-o", "out"]);
     let written = std::fs::read_dir(dir.path().join("out"))
         .unwrap()
         .next()
@@ -800,7 +800,7 @@ fn merge_takes_deny_allow_and_refuses_a_csv_name() {
     let out = dir.run_status(&["merge", "in", "-o", "m.csv"], 2);
     assert!(String::from_utf8_lossy(&out.stderr).contains("扩展名应为 .xlsx"));
     assert!(!dir.path().join("m.csv").exists());
-    let clean = dir.run_ok(&["merge", "in", "-o", "a.xlsx"]);
+    dir.run_ok(&["merge", "in", "-o", "a.xlsx"]);
     // check/ trips cost-sum, a warning: --deny makes it an error.
     for s in samples::problems() {
         dir.write(&format!("p/{}", s.name), &s.bytes);
@@ -808,7 +808,7 @@ fn merge_takes_deny_allow_and_refuses_a_csv_name() {
     let denied = dir.run(&["merge", "p", "-o", "b.xlsx", "--deny", "cost-sum"]);
     let stderr = String::from_utf8_lossy(&denied.stderr);
     assert!(stderr.contains("error[cost-sum]"), "{stderr}");
-    let allowed = dir.run_ok(&[
+    dir.run_ok(&[
         "merge",
         "p",
         "-o",
@@ -834,8 +834,8 @@ fn source_files_are_named_under_the_folder_given_not_its_full_path() {
     dir.write("收件箱/a/official_seed.xlsx", &samples::all()[0].bytes);
     let inbox = dir.path().join("收件箱");
     let absolute = inbox.to_string_lossy().to_string();
-    let out = dir.run_ok(&["merge", &absolute, "-o", "abs.xlsx"]);
-    let out = dir.run_ok(&["merge", "收件箱/", "-o", "rel.xlsx"]);
+    dir.run_ok(&["merge", &absolute, "-o", "abs.xlsx"]);
+    dir.run_ok(&["merge", "收件箱/", "-o", "rel.xlsx"]);
     for name in ["abs.xlsx", "rel.xlsx"] {
         let seen = openpyxl(&dir.path().join(name));
         let rollup = seen["cells"]["汇总"].as_object().expect("汇总");
