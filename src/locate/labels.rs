@@ -149,9 +149,13 @@ fn may_be_label(text: &str) -> bool {
     }
     // Numbering before a label ((一)财政拨款小计, 1、一般公共预算) is skipped, and so is
     // the months a 监控表's column reports (1-6月实际完成值).
-    let first = text
-        .chars()
-        .find(|c| !c.is_whitespace() && !"*()（）、.0123456789-~－".contains(*c));
+    let first = text.chars().find(|c| {
+        !c.is_whitespace()
+            && !matches!(
+                c,
+                '*' | '(' | ')' | '（' | '）' | '、' | '.' | '0'..='9' | '-' | '~' | '－'
+            )
+    });
     first.is_some_and(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
         || text.contains("绩效")
         // (2025年度) and -1-: a year line and a page number.

@@ -79,6 +79,11 @@ fn percent_styles(zip: &mut Zip<'_>) -> std::collections::HashSet<u32> {
     if entry.take(16 << 20).read_to_end(&mut xml).is_err() {
         return out;
     }
+    // Most stylesheets show no percentage at all: neither a built-in percent format
+    // (9, 10) nor a `%` in a custom one. Known without parsing.
+    if !may_show_percent(&xml) {
+        return out;
+    }
     let Ok(text) = std::str::from_utf8(&xml) else {
         return out;
     };
@@ -125,6 +130,23 @@ fn percent_styles(zip: &mut Zip<'_>) -> std::collections::HashSet<u32> {
             _ => {}
         }
     }
+}
+
+/// Whether a stylesheet may show a percentage: a `%` anywhere, or a `numFmtId` of 9 or
+/// 10 (the built-in `0%`, `0.00%`), however the attribute is spaced and quoted.
+fn may_show_percent(xml: &[u8]) -> bool {
+    if memchr::memchr(b'%', xml).is_some() {
+        return true;
+    }
+    memchr::memmem::find_iter(xml, b"numFmtId").any(|at| {
+        let rest = &xml[at + b"numFmtId".len()..];
+        let value = rest
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'=' | b'"' | b'\''))
+            .map_or(&[][..], |i| &rest[i..]);
+        let digits = value.iter().take_while(|b| b.is_ascii_digit()).count();
+        matches!(&value[..digits], b"9" | b"10")
+    })
 }
 
 /// Whether a number format shows a percentage: a `%` outside quoted text and escapes.
@@ -344,6 +366,18 @@ fn for_each_element(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stylesheets_without_a_percentage_are_known_unparsed() {
+        assert!(!super::may_show_percent(
+            br#"<cellXfs><xf numFmtId="0"/><xf numFmtId="90"/><xf numFmtId="1"/></cellXfs>"#
+        ));
+        assert!(super::may_show_percent(br#"<xf numFmtId = '9'/>"#));
+        assert!(super::may_show_percent(br#"<xf numFmtId="10"/>"#));
+        assert!(super::may_show_percent(
+            br#"<numFmt numFmtId="164" formatCode="0.0%"/>"#
+        ));
+    }
 
     #[test]
     fn percentages_by_their_cells_styles() {
