@@ -122,11 +122,39 @@ pub enum Format {
     Ods,
 }
 
+impl From<std::io::Error> for ReadError {
+    fn from(e: std::io::Error) -> ReadError {
+        ReadError::Io(e)
+    }
+}
+
+/// An I/O failure as the people who sent the file read it.
+fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let said = match e.kind() {
+        K::NotFound => "文件不存在".to_string(),
+        K::PermissionDenied => "没有读取权限".to_string(),
+        K::IsADirectory => "这是一个目录，不是文件".to_string(),
+        K::UnexpectedEof => "文件在读取时被截断或正在被写入".to_string(),
+        K::Interrupted | K::TimedOut | K::WouldBlock => "读取被中断，请重试".to_string(),
+        K::OutOfMemory => "内存不足".to_string(),
+        K::InvalidData | K::InvalidInput => "文件内容无法识别".to_string(),
+        _ => "读取时发生系统错误".to_string(),
+    };
+    if VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
+        format!("{said}（{e}）")
+    } else {
+        said
+    }
+}
+
 /// Why a file could not be read. Messages are for the people who sent the file.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("无法读取文件：{0}")]
-    Io(#[from] std::io::Error),
+    /// The operating system's answer, said in Chinese by its kind; the English text
+    /// only with `--verbose` (see [`VERBOSE`]).
+    #[error("无法读取文件：{}", io_reason(.0))]
+    Io(std::io::Error),
     #[error("文件为空（0 字节）")]
     Empty,
     #[error("文件已加密（设有打开密码），请去除密码后重新提交")]

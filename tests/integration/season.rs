@@ -227,3 +227,19 @@ fn the_default_is_newest() {
         std::fs::read(dir.path().join("b.xlsx")).unwrap()
     );
 }
+
+/// A list that cannot be read is said once, in Chinese; the system's English words
+/// come only with `--verbose`.
+#[test]
+fn an_unreadable_list_is_said_once_in_chinese() {
+    let dir = Workdir::new();
+    dir.write("seed.xlsx", &crate::samples::all()[0].bytes);
+    for option in ["--expect", "--budget"] {
+        let out = dir.run_status(&["check", "seed.xlsx", option, "没有.csv"], 2);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.matches("文件不存在").count(), 1, "{stderr}");
+        assert!(!stderr.contains("os error"), "{stderr}");
+        let out = dir.run_status(&["check", "seed.xlsx", option, "没有.csv", "--verbose"], 2);
+        assert!(String::from_utf8_lossy(&out.stderr).contains("os error"));
+    }
+}
