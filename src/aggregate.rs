@@ -131,7 +131,7 @@ pub fn indicator_stats(p: &Project) -> IndicatorStats {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::testing_clean as clean;
+    use crate::testing::clean;
 
     #[test]
     fn the_seed_department_totals_86_52() {

@@ -29,6 +29,8 @@ pub mod season;
 pub mod serve;
 mod small_file;
 pub mod template;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod text;
 pub mod validate;
 pub mod value;

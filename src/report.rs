@@ -343,7 +343,7 @@ mod tests {
 
     #[test]
     fn a_project_is_written_as_pretty_json_two_levels_deep() {
-        let mut p = crate::validate::testing::clean();
+        let mut p = crate::testing::clean();
         p.indicators[0]
             .extra
             .insert("备注".into(), "“引号”\\n".into());
@@ -392,7 +392,7 @@ mod tests {
     #[test]
     fn the_streamed_json_document_is_serdes() {
         use crate::model::{Extraction, Project};
-        let p = crate::validate::testing_clean();
+        let p = crate::testing::clean();
         let empty = Project {
             indicators: Vec::new(),
             ..Project::default()

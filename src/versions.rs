@@ -274,7 +274,7 @@ pub fn time_of(times: &HashMap<String, SystemTime>, file: &str) -> Option<System
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::testing_clean as clean;
+    use crate::testing::clean;
     use std::time::{Duration, UNIX_EPOCH};
 
     fn key(file: &str, name: &str) -> ProjectKey {

@@ -1,7 +1,7 @@
 //! The comparison on projects made here: renamed, added, removed, changed.
 
 use super::*;
-use crate::validate::testing::{clean, push};
+use crate::testing::{clean, push};
 
 fn project(name: &str, file: &str, total: &str) -> Project {
     let mut p = clean();

@@ -18,8 +18,6 @@ pub use crate::versions::ProjectKey;
 
 pub use crate::framework::{FRAMEWORK, money_cost};
 pub use config::{Config, Level};
-#[cfg(test)]
-pub(crate) use testing::clean as testing_clean;
 
 pub use crate::rule::Rule;
 
