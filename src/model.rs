@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::rule::Rule;
+pub use crate::rule::Severity;
 use crate::value::Value;
 
 /// Where a table was found: the file, its sheet and the A1 range it covers.
@@ -201,23 +202,6 @@ pub struct IndicatorCells {
     pub score: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deviation: Option<String>,
-}
-
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
 }
 
 /// A problem in a submission: data, not an error. It names the file, sheet and cell.

@@ -55,12 +55,6 @@ impl Walked {
     }
 }
 
-/// Extensions taken when walking a directory. A file named on the command line is
-/// always tried, whatever its extension: its first bytes decide.
-const SPREADSHEET_EXTENSIONS: &[&str] = &[
-    "xlsx", "xlsm", "xls", "xlsb", "ods", "et", "ett", "xlt", "xltx",
-];
-
 /// Expands `paths`: files as given, directories recursively with entries sorted by name.
 pub fn inputs(paths: &[PathBuf]) -> Walked {
     let mut walked = Walked::default();
@@ -171,7 +165,9 @@ fn walk_dir(dir: &Path, display: &str, walked: &mut Walked, seen: &mut Seen) {
         } else if !meta.is_file() {
             // A FIFO, socket or device would block or never end.
             seen.special.push(path);
-        } else if is_spreadsheet_name(&path) || crate::read::archive::is_archive_name(&name) {
+        } else if crate::read::archive::is_spreadsheet_name(&path)
+            || crate::read::archive::is_archive_name(&name)
+        {
             if let Ok(canonical) = std::fs::canonicalize(&path)
                 && !seen.files.insert(canonical)
             {
@@ -187,10 +183,4 @@ fn walk_dir(dir: &Path, display: &str, walked: &mut Walked, seen: &mut Seen) {
             walked.skipped.push(path);
         }
     }
-}
-
-pub(crate) fn is_spreadsheet_name(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| SPREADSHEET_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }

@@ -16,7 +16,8 @@ pub use roles::{Column, Field, government_level, looks_like_label};
 pub use words::{split_code, stage_in, ticked_option, year_in};
 
 use funds::{FUNDS, FUNDS_BLOCK, scan_funds};
-use roles::{column_role, core_of, field_role, fund_role};
+use roles::{column_role, field_role, fund_role};
+use words::core_of;
 use words::{is_attachment, is_title, year_line};
 
 const FOOTERS: &[&str] = &[

@@ -15,6 +15,20 @@ pub struct Member {
     pub bytes: Result<Vec<u8>, ReadError>,
 }
 
+/// Extensions taken when walking a directory. A file named on the command line is
+/// always tried, whatever its extension: its first bytes decide.
+const SPREADSHEET_EXTENSIONS: &[&str] = &[
+    "xlsx", "xlsm", "xls", "xlsb", "ods", "et", "ett", "xlt", "xltx",
+];
+
+/// Whether a file found in a folder (or an archive) is taken as a spreadsheet by its
+/// extension.
+pub(crate) fn is_spreadsheet_name(path: &std::path::Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| SPREADSHEET_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
 /// True for a name that marks an archive of workbooks.
 pub fn is_archive_name(name: &str) -> bool {
     name.to_ascii_lowercase().ends_with(".zip")
@@ -61,7 +75,7 @@ pub fn read_archive(
         }
         if is_archive_name(&file) {
             nested.push(name);
-        } else if crate::walk::is_spreadsheet_name(std::path::Path::new(&file)) {
+        } else if is_spreadsheet_name(std::path::Path::new(&file)) {
             wanted.push((name, i));
         }
     }

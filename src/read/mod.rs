@@ -122,6 +122,10 @@ pub enum Format {
     Ods,
 }
 
+/// The name of the custom document property that marks what jixiao wrote: a later run
+/// over the same folder leaves its own outputs out of the totals.
+pub const OUTPUT_PROPERTY: &str = "jixiao-output";
+
 impl From<std::io::Error> for ReadError {
     fn from(e: std::io::Error) -> ReadError {
         ReadError::Io(e)
@@ -295,7 +299,7 @@ fn own_output(zip: &mut Zip<'_>) -> Option<&'static str> {
         Some(text)
     };
     let custom = part("docProps/custom.xml")?;
-    let at = custom.find(&format!("name=\"{}\"", crate::write::OUTPUT_PROPERTY))?;
+    let at = custom.find(&format!("name=\"{}\"", OUTPUT_PROPERTY))?;
     let value = custom[at..]
         .split("<vt:lpwstr>")
         .nth(1)?

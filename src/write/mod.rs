@@ -27,9 +27,7 @@ pub fn new_workbook() -> Workbook {
     output_workbook(None)
 }
 
-/// The name of the custom document property that marks what jixiao wrote: a later run
-/// over the same folder leaves its own outputs out of the totals.
-pub const OUTPUT_PROPERTY: &str = "jixiao-output";
+pub use crate::read::OUTPUT_PROPERTY;
 
 /// A new workbook; `kind` (merge, split) marks it as jixiao's own output.
 fn output_workbook(kind: Option<&str>) -> Workbook {

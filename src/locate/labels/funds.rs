@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::roles::core_of;
+use super::words::core_of;
 use crate::text::{fold, label_key};
 use crate::value::leading_number;
 

@@ -3,6 +3,7 @@
 //! searched only when the text holds one of its first characters: every cell asks.
 
 use super::funds::Fund;
+use super::words::core_of;
 use crate::text::label_key;
 
 /// A text field of the header block.
@@ -325,24 +326,6 @@ static COLUMN_ANCHORS: std::sync::OnceLock<u128> = std::sync::OnceLock::new();
 
 fn bit(c: char) -> u128 {
     1u128 << (u32::from(c) % 128)
-}
-
-/// A folded label without its parenthesised parts: 项目名称(全称) is 项目名称.
-pub(super) fn core_of(head: &str) -> std::borrow::Cow<'_, str> {
-    if !head.contains(['(', '[', '【']) {
-        return std::borrow::Cow::Borrowed(head);
-    }
-    let mut out = String::with_capacity(head.len());
-    let mut depth = 0u32;
-    for c in head.chars() {
-        match c {
-            '(' | '[' | '【' => depth += 1,
-            ')' | ']' | '】' => depth = depth.saturating_sub(1),
-            c if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 /// A column of the indicator grid.

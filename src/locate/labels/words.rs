@@ -116,3 +116,21 @@ pub fn year_in(title: &str) -> Option<u16> {
             .filter(|y| (1990..=2100).contains(y))
     })
 }
+
+/// A folded label without its parenthesised parts: 项目名称(全称) is 项目名称.
+pub(super) fn core_of(head: &str) -> std::borrow::Cow<'_, str> {
+    if !head.contains(['(', '[', '【']) {
+        return std::borrow::Cow::Borrowed(head);
+    }
+    let mut out = String::with_capacity(head.len());
+    let mut depth = 0u32;
+    for c in head.chars() {
+        match c {
+            '(' | '[' | '【' => depth += 1,
+            ')' | ']' | '】' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
