@@ -1,7 +1,7 @@
 //! The layout definition: templates/*.toml, one per stage, all embedded so nothing
 //! needs configuring; the official 批复表 (附表7) is the default.
 
-pub mod form;
+pub(crate) mod form;
 
 use std::path::Path;
 
@@ -20,17 +20,19 @@ const ZIPING: &str = include_str!("../../templates/ziping.toml");
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Template {
-    pub name: String,
+    pub(crate) name: String,
     /// The table this layout is for; without it, the 批复表.
     #[serde(default)]
     pub stage: Option<Stage>,
-    pub table_label: String,
-    pub title: String,
+    pub(crate) table_label: String,
+    pub(crate) title: String,
+    /// The title when no year is known (项目支出绩效目标批复表), after the region when
+    /// there is one; a stage's blank form is also named after it.
     pub title_fallback: String,
-    pub unit: String,
-    pub fonts: Fonts,
-    pub columns: Columns,
-    pub print: Print,
+    pub(crate) unit: String,
+    pub(crate) fonts: Fonts,
+    pub(crate) columns: Columns,
+    pub(crate) print: Print,
     /// A stage's form; without it, the official layout (附表7).
     #[serde(default)]
     pub form: Option<Form>,
@@ -38,7 +40,7 @@ pub struct Template {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Fonts {
+pub(crate) struct Fonts {
     pub body: String,
     pub body_size: f64,
     pub title: String,
@@ -47,7 +49,7 @@ pub struct Fonts {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Columns {
+pub(crate) struct Columns {
     /// Widths of the columns from A: six in the official layout, one more than the
     /// grid's columns in a stage's form.
     pub widths: Vec<f64>,
@@ -55,7 +57,7 @@ pub struct Columns {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Print {
+pub(crate) struct Print {
     pub paper: Paper,
     pub orientation: Orientation,
     pub fit_pages_wide: u16,
@@ -64,7 +66,7 @@ pub struct Print {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
-pub enum Paper {
+pub(crate) enum Paper {
     A4,
     A3,
 }
@@ -81,14 +83,14 @@ impl Paper {
 
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Orientation {
+pub(crate) enum Orientation {
     Portrait,
     Landscape,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Margins {
+pub(crate) struct Margins {
     pub left: f64,
     pub right: f64,
     pub top: f64,
@@ -100,8 +102,11 @@ pub struct Margins {
 /// Parts of the title given on the command line.
 #[derive(Debug, Clone, Default)]
 pub struct TitleParts {
+    /// The region the title starts with (黔南州), in place of the input's own.
     pub region: Option<String>,
+    /// The budget year the title names, in place of the input's own.
     pub year: Option<u16>,
+    /// The label above the title, left (附表7), in place of the layout's.
     pub table_label: Option<String>,
 }
 
