@@ -17,16 +17,18 @@ mod xlsx_merges;
 use std::io::Cursor;
 use std::path::Path;
 
-pub use container::{VERBOSE, sniff};
+pub use container::VERBOSE;
 pub(crate) use container::{corrupt, open_zip};
 pub use grid::{CellValue, Grid, Rect};
 
-use container::{is_zip, zip_format};
+use container::{is_zip, sniff, zip_format};
 
 /// One worksheet of a workbook.
 #[derive(Debug, Clone)]
 pub struct Sheet {
+    /// The sheet's name on its tab (项目1); findings name the sheet by it.
     pub name: String,
+    /// The sheet's occupied cells and merged regions.
     pub grid: Grid,
     /// Cells left out because they lie past [`Limits::max_columns`].
     pub ignored_cells: u64,
@@ -57,6 +59,7 @@ pub struct Uncalculated {
 }
 
 impl Sheet {
+    /// A sheet of these cells, with nothing left out or skipped in reading it.
     pub fn new(name: String, grid: Grid) -> Sheet {
         Sheet {
             name,
@@ -80,6 +83,7 @@ pub struct Limits {
     pub max_unzipped_bytes: u64,
     /// Occupied cells in the whole workbook.
     pub max_cells: u64,
+    /// Worksheets in one workbook.
     pub max_sheets: usize,
     /// Cells past this column (zero-based) are left out, with a warning.
     pub max_columns: u32,
@@ -115,7 +119,7 @@ const MIB: u64 = 1 << 20;
 
 /// The container formats jixiao reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Xlsx,
     Xlsb,
     Xls,
@@ -125,16 +129,23 @@ pub enum Format {
 /// Why a file could not be read. Messages are for the people who sent the file.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
+    /// The file could not be opened or read (missing, no permission, a directory).
     #[error("无法读取文件：{0}")]
     Io(#[from] std::io::Error),
+    /// The file holds no bytes at all.
     #[error("文件为空（0 字节）")]
     Empty,
+    /// The workbook has an open password, so its cells cannot be read.
     #[error("文件已加密（设有打开密码），请去除密码后重新提交")]
     Encrypted,
+    /// Another kind of file (a web page, a CSV, a Word document, a FIFO), with what
+    /// it looks like instead.
     #[error("不是电子表格文件：{0}")]
     NotSpreadsheet(String),
+    /// A spreadsheet whose structure is broken or cut short, with what was wrong.
     #[error("文件已损坏或不完整：{0}")]
     Corrupt(String),
+    /// Past one of the [`Limits`], with which one and by how much.
     #[error("文件超出处理上限：{0}")]
     TooLarge(String),
     /// A workbook jixiao itself wrote (merge or split) and no one has changed since,
