@@ -23,22 +23,26 @@ pub struct Line {
     pub amount: Decimal,
     /// The amount in the list's own unit, as a clerk finds it there.
     pub written: Decimal,
+    /// The list's unit (元 or 万元), that `written` is in.
     pub unit: Unit,
     /// How many rows of the list the project has (two rows of one project are summed).
     pub rows: usize,
+    /// Where the project's first row is in the list.
     pub place: Place,
 }
 
 /// Where a line is in the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
+    /// The list's file as findings name it.
     pub file: String,
     /// The sheet of a workbook; `None` for a .csv.
     pub sheet: Option<String>,
     /// The row, counted from 1 as a spreadsheet numbers it.
     pub row: u32,
-    /// The A1 cells of the project name and of the amount (a workbook's).
+    /// The A1 cell of the project's name (a workbook's; none for a .csv).
     pub project_cell: Option<String>,
+    /// The A1 cell of the amount (a workbook's; none for a .csv).
     pub amount_cell: Option<String>,
 }
 
@@ -57,6 +61,7 @@ impl Place {
 pub struct List {
     /// The file as findings name it.
     pub file: String,
+    /// Every budgeted project, in the list's order.
     pub lines: Vec<Line>,
     /// Whether the list says its unit (in the amount's header or a 单位 line); a list
     /// that does not is read in 万元, as tables are.

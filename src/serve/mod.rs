@@ -24,7 +24,7 @@ use axum::routing::{get, post};
 
 use crate::read::Limits;
 
-pub use session::{Sessions, Upload};
+pub(crate) use session::Sessions;
 
 /// How the server is started.
 #[derive(Debug, Clone)]
@@ -33,6 +33,7 @@ pub struct Options {
     pub listen: Option<SocketAddr>,
     /// Open the default browser on the page.
     pub open: bool,
+    /// The bounds each uploaded workbook is read within, as the command line sets them.
     pub limits: Limits,
 }
 

@@ -23,8 +23,11 @@ use crate::model::{Diagnostic, Severity};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// The rule's findings are errors: the exit status becomes 1.
     Error,
+    /// The rule's findings are warnings.
     Warning,
+    /// The rule's findings are dropped.
     Off,
 }
 

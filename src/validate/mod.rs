@@ -77,7 +77,9 @@ pub fn check(extraction: &Extraction, config: &Config) -> Vec<Diagnostic> {
 /// reader's, and each project's rules; and what resubmissions are decided by.
 #[derive(Debug, Default)]
 pub struct FileChecked {
+    /// The file's findings, under the configured severities.
     pub diagnostics: Vec<Diagnostic>,
+    /// One key per table of the file, in order, to decide resubmissions by.
     pub keys: Vec<ProjectKey>,
 }
 
