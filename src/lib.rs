@@ -14,6 +14,8 @@
 //! (cells → tables), [`model`] (the indicator model), [`value`] (指标值 parsing),
 //! [`report`] (findings as text, model as CSV).
 
+#![warn(missing_docs)]
+
 pub mod aggregate;
 pub mod batch;
 pub mod budget;

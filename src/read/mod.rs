@@ -3,7 +3,8 @@
 //! The format is decided from the file's first bytes, never its extension: a WPS or
 //! budget-system export often carries the wrong one (`container`). Each format has its
 //! reader: .xlsx and .xlsb streamed cell by cell (`xlsx`), .xls after a pre-scan of its
-//! records (`xls`, `biff`), .ods in one pass (`ods`). All spend one [`Budget`].
+//! records (`xls`, `biff`), .ods in one pass (`ods`). All spend one `Budget` of the
+//! [`Limits`].
 
 pub mod archive;
 mod biff;
