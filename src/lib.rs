@@ -46,6 +46,7 @@ use rayon::prelude::*;
 use crate::model::{Diagnostic, Extraction, Project};
 pub use crate::read::Limits;
 
+pub use small_file::SettingsFileError;
 pub use walk::{Input, Walked, inputs};
 
 /// The text a panic carried, when it carried one (`panic!("…")` gives a `&str` or a

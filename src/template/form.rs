@@ -234,8 +234,13 @@ impl Form {
     /// When the widths do not match the grid, a header row has no or more than two
     /// fields, the 项目资金 columns do not fit beside their labels, or a formula lacks
     /// the cells it is computed from.
-    pub(crate) fn check(&self, widths: &[f64]) -> anyhow::Result<()> {
-        use anyhow::bail;
+    pub(crate) fn check(&self, widths: &[f64]) -> Result<(), String> {
+        // The message alone: the layout's error says which file it is about.
+        macro_rules! bail {
+            ($($arg:tt)*) => {
+                return Err(format!($($arg)*))
+            };
+        }
         let n = self.grid.columns.len();
         if widths.len() != n + 1 {
             bail!(

@@ -3,7 +3,7 @@
 
 pub(crate) mod form;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -14,6 +14,41 @@ const OFFICIAL: &str = include_str!("../../templates/official.toml");
 const SHENBAO: &str = include_str!("../../templates/shenbao.toml");
 const JIANKONG: &str = include_str!("../../templates/jiankong.toml");
 const ZIPING: &str = include_str!("../../templates/ziping.toml");
+
+/// Why a layout file was refused; it says which file, and the cause below it.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// The file could not be read as a settings file.
+    #[error("无法读取版式文件 {}", path.display())]
+    Read {
+        /// The layout file, as given.
+        path: PathBuf,
+        /// What went wrong reading it.
+        #[source]
+        source: crate::SettingsFileError,
+    },
+    /// The file's text is not a layout, or its parts do not fit together.
+    #[error("无法读取版式文件 {}", path.display())]
+    Invalid {
+        /// The layout file, as given.
+        path: PathBuf,
+        /// What is wrong with its text.
+        #[source]
+        source: InvalidTemplate,
+    },
+}
+
+/// Why a layout's text was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum InvalidTemplate {
+    /// Not valid TOML, or a key or value a layout does not have.
+    #[error(transparent)]
+    Toml(#[from] toml::de::Error),
+    /// Valid TOML whose parts do not fit together (six widths for the 批复表, a stage's
+    /// form for its grid); the message says which, for the bureau that wrote it.
+    #[error("{0}")]
+    Layout(String),
+}
 
 /// A layout: labels, title pattern, fonts, widths and print settings; for a stage
 /// other than the 批复表, its form (header rows, 项目资金, goal and indicator grid).
@@ -132,32 +167,44 @@ impl Template {
     /// Reads a template file.
     ///
     /// # Errors
-    /// When the file is not a regular file or is past 1 MB, cannot be read, or does not
-    /// describe a layout (or its parts do not fit together).
-    pub fn from_file(path: &Path) -> anyhow::Result<Template> {
-        let text = crate::small_file::read_to_string(path)?;
-        Template::parse(&text)
+    /// [`TemplateError::Read`] when the file is not a regular file or is past 1 MB, or
+    /// cannot be read; [`TemplateError::Invalid`] when it does not describe a layout
+    /// (or its parts do not fit together).
+    pub fn from_file(path: &Path) -> Result<Template, TemplateError> {
+        let text =
+            crate::small_file::read_to_string(path).map_err(|source| TemplateError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Template::parse(&text).map_err(|source| TemplateError::Invalid {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 
     /// A layout from its TOML text.
     ///
     /// # Errors
     /// When the text does not describe a layout, or its parts do not fit together.
-    pub fn parse(text: &str) -> anyhow::Result<Template> {
+    pub fn parse(text: &str) -> Result<Template, InvalidTemplate> {
         let t: Template = toml::from_str(text)?;
         match &t.form {
-            Some(form) => form.check(&t.columns.widths)?,
-            None if t.columns.widths.len() != 6 => anyhow::bail!(
-                "批复表版式（附表7）的 [columns] widths 应有 6 个，实有 {} 个",
-                t.columns.widths.len()
-            ),
+            Some(form) => form
+                .check(&t.columns.widths)
+                .map_err(InvalidTemplate::Layout)?,
+            None if t.columns.widths.len() != 6 => {
+                return Err(InvalidTemplate::Layout(format!(
+                    "批复表版式（附表7）的 [columns] widths 应有 6 个，实有 {} 个",
+                    t.columns.widths.len()
+                )));
+            }
             None => {}
         }
         if t.form.is_none() && t.stage.is_some_and(|s| s != Stage::Pifu) {
-            anyhow::bail!(
+            return Err(InvalidTemplate::Layout(format!(
                 "{}表的版式需要 [form]（表头、项目资金、目标和指标表）",
                 { t.stage.map_or("", Stage::name) }
-            );
+            )));
         }
         Ok(t)
     }

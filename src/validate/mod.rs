@@ -17,7 +17,7 @@ use crate::model::{Diagnostic, Extraction, Project};
 pub use crate::versions::ProjectKey;
 
 pub use crate::framework::{FRAMEWORK, money_cost};
-pub use config::{Config, Level};
+pub use config::{Config, ConfigError, InvalidConfig, Level};
 #[cfg(test)]
 pub(crate) use testing::clean as testing_clean;
 
