@@ -15,7 +15,7 @@ use crate::rule::Rule;
 use crate::season::{NEAR, key, similarity};
 use crate::validate::{Config, ProjectKey};
 use crate::value::money;
-pub use list::{Line, List, Place, read_list};
+pub use list::{BudgetListError, Line, List, Place, read_list};
 
 /// How a budgeted project and its table compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

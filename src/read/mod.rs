@@ -157,6 +157,12 @@ pub enum ReadError {
     OwnOutput(&'static str),
 }
 
+/// A [`ReadError`] told in one line, with no cause below it: how the 名单 and the 预算表
+/// report a workbook they could not open (the message already holds any I/O cause).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ReadReason(pub ReadError);
+
 /// Reads every sheet of the workbook at `path`.
 ///
 /// # Errors
