@@ -332,8 +332,10 @@ fn extract_sheets_within(
             Ok(found) => found,
             Err(found) => {
                 let message = format!(
-                    "工作簿中的绩效目标表超过 {} 张（工作表“{}”一张就有 {found} 张），疑似异常文件，未读取（可用 --max-tables 调整）",
-                    limits.max_tables, sheet.name
+                    "工作簿中的绩效目标表超过 {} 张（工作表“{}”一张就有 {found} 张），疑似异常文件，未读取{}",
+                    limits.max_tables,
+                    sheet.name,
+                    limits.hint_after(read::Limit::Tables)
                 );
                 return (
                     Vec::new(),

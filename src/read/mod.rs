@@ -76,8 +76,12 @@ impl Sheet {
 
 /// How much one workbook may hold before it is refused. A form is small; these bound
 /// the time and memory a hostile file can cost. The command line can raise them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// How the user can raise a limit, in the caller's own words (the command line
+    /// names its option: 可用 --max-cells 调整), added to the refusal. None by default:
+    /// the library does not know how its caller sets the limits.
+    pub raise_hint: Option<fn(Limit) -> &'static str>,
     /// The file's size on disk.
     pub max_file_bytes: u64,
     /// The sum of the zip entries' uncompressed sizes (.xlsx, .ods): a zip bomb's mark.
@@ -103,6 +107,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
+            raise_hint: None,
             max_file_bytes: 200 << 20,
             max_unzipped_bytes: 1 << 30,
             max_cells: 5_000_000,
@@ -114,6 +119,44 @@ impl Default for Limits {
             max_tables: 10_000,
         }
     }
+}
+
+impl Limits {
+    /// The caller's hint for `limit` in parentheses after a refusal (`（可用 … 调整）`),
+    /// or nothing.
+    pub(crate) fn hint_after(&self, limit: Limit) -> String {
+        self.raise_hint
+            .map(|hint| format!("（{}）", hint(limit)))
+            .unwrap_or_default()
+    }
+
+    /// The caller's hint for `limit` closing a refusal's own parentheses (`；可用 …
+    /// 调整`), or nothing.
+    pub(crate) fn hint_within(&self, limit: Limit) -> String {
+        self.raise_hint
+            .map(|hint| format!("；{}", hint(limit)))
+            .unwrap_or_default()
+    }
+}
+
+/// Which of the [`Limits`] a workbook was refused for: what [`Limits::raise_hint`]
+/// is asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// [`Limits::max_file_bytes`] (standard input included).
+    FileBytes,
+    /// [`Limits::max_unzipped_bytes`].
+    UnzippedBytes,
+    /// [`Limits::max_inflate_ratio`].
+    InflateRatio,
+    /// [`Limits::max_cells`], counted or spanned.
+    Cells,
+    /// [`Limits::max_sheets`].
+    Sheets,
+    /// [`Limits::max_text_bytes`].
+    TextBytes,
+    /// [`Limits::max_tables`].
+    Tables,
 }
 
 const MIB: u64 = 1 << 20;
@@ -186,8 +229,9 @@ fn read_bounded(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
             .read_to_end(&mut bytes)?;
         if bytes.len() as u64 > limits.max_file_bytes {
             return Err(ReadError::TooLarge(format!(
-                "标准输入超过上限 {} MB（可用 --max-file-mb 调整）",
-                limits.max_file_bytes / MIB
+                "标准输入超过上限 {} MB{}",
+                limits.max_file_bytes / MIB,
+                limits.hint_after(Limit::FileBytes)
             )));
         }
         return Ok(bytes);
@@ -235,9 +279,10 @@ impl FifoLike for std::fs::FileType {
 /// The refusal of a file of `size` bytes, past `limits.max_file_bytes`.
 pub fn too_large_file(size: u64, limits: &Limits) -> ReadError {
     ReadError::TooLarge(format!(
-        "文件大小 {} MB，超过上限 {} MB（可用 --max-file-mb 调整）",
+        "文件大小 {} MB，超过上限 {} MB{}",
         size.div_ceil(MIB),
-        limits.max_file_bytes / MIB
+        limits.max_file_bytes / MIB,
+        limits.hint_after(Limit::FileBytes)
     ))
 }
 
@@ -363,9 +408,10 @@ fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError
     let mut sheets = kept;
     if sheets.len() > limits.max_sheets {
         return Err(ReadError::TooLarge(format!(
-            "有 {} 个工作表，超过上限 {}（可用 --max-sheets 调整）",
+            "有 {} 个工作表，超过上限 {}{}",
             sheets.len(),
-            limits.max_sheets
+            limits.max_sheets,
+            limits.hint_after(Limit::Sheets)
         )));
     }
     let cells: u64 = sheets.iter().map(|s| s.grid.cell_count() as u64).sum();
@@ -383,8 +429,9 @@ fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError
 
 fn too_many_cells(cells: u64, limits: &Limits) -> ReadError {
     ReadError::TooLarge(format!(
-        "单元格超过 {} 个（已读到 {cells} 个；可用 --max-cells 调整）",
-        limits.max_cells
+        "单元格超过 {} 个（已读到 {cells} 个{}）",
+        limits.max_cells,
+        limits.hint_within(Limit::Cells)
     ))
 }
 
@@ -431,8 +478,9 @@ impl Budget {
 
 fn too_much_text(limits: &Limits) -> ReadError {
     ReadError::TooLarge(format!(
-        "单元格文本合计超过 {} MB（同一长文本被大量单元格引用时常见，疑似恶意文件；可用 --max-text-mb 调整）",
-        limits.max_text_bytes / MIB
+        "单元格文本合计超过 {} MB（同一长文本被大量单元格引用时常见，疑似恶意文件{}）",
+        limits.max_text_bytes / MIB,
+        limits.hint_within(Limit::TextBytes)
     ))
 }
 
