@@ -15,7 +15,7 @@ use crate::write::FileNames;
 pub struct Merged {
     /// Files read (those refused included).
     pub files: usize,
-    /// The tables that count, one version of each project, in input order.
+    /// The tables that count: one version of each project.
     pub projects: Vec<Project>,
     /// Versions that do not count, each with what replaced it.
     pub superseded: Vec<Superseded>,

@@ -19,7 +19,7 @@ pub struct Source {
     pub file: String,
     /// The worksheet's name as the workbook spells it.
     pub sheet: String,
-    /// The cells the table covers, title to last indicator (`A1:F27`).
+    /// The cells the table covers, as an A1 range (`A1:F27`).
     pub range: String,
     /// Codes a budget system wrote before names (`820001-某某镇人民政府`), by field:
     /// the names in the model are without them.
@@ -286,7 +286,7 @@ impl Diagnostic {
 /// What `extract` produces: every project found, and every finding on the way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Extraction {
-    /// Every table found, in input order and, within a file, sheet and row order.
+    /// Every table found, in input order.
     pub projects: Vec<Project>,
     /// The reader's findings: files refused, cells left out, labels not understood.
     pub diagnostics: Vec<Diagnostic>,

@@ -174,7 +174,8 @@ pub fn band_of(actual: &str, target: &str) -> Option<Band> {
 pub struct IndicatorScore {
     /// The 三级指标.
     pub name: String,
-    /// The 分值 the indicator carries, written or shared out of its 一级指标's.
+    /// The 分值 the indicator carries: the table's, else its share of its 一级指标's
+    /// weight (see [`default_weights`]).
     pub weight: Option<Decimal>,
     /// What the rules give; `None` for a qualitative indicator (graded by the
     /// department) or one whose 实际完成值 is missing or unreadable.

@@ -53,7 +53,7 @@ pub struct ProjectKey {
     pub department: Option<String>,
     /// The table's 二级项目名称: what makes two tables versions of one project.
     pub name: Option<String>,
-    /// Where the table is: its file's time decides which version counts.
+    /// Where the table is: which file, and so which submission, it belongs to.
     pub source: Source,
     /// The cell of the 二级项目名称.
     pub cell: Option<String>,

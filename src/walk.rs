@@ -21,7 +21,8 @@ pub struct Input {
 pub struct Walked {
     /// The workbooks to read, in name order within each folder, in the order named.
     pub files: Vec<Input>,
-    /// Paths that could not be walked or read (missing, no permission), as findings.
+    /// Paths refused on the way (missing, a FIFO or device, a folder that cannot be
+    /// read), as findings.
     pub diagnostics: Vec<Diagnostic>,
     /// Files in walked directories that are not spreadsheets, skipped.
     pub skipped: Vec<PathBuf>,

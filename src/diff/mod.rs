@@ -177,7 +177,7 @@ pub struct ProjectRow {
 pub struct Diff {
     /// NEW's projects in order (their changes in turn), then those removed, in OLD's.
     pub changes: Vec<Change>,
-    /// Every project of either side, one row each, as the 项目 sheet lists them.
+    /// Every project of either side, one row each, as the 项目对比 sheet lists them.
     pub projects: Vec<ProjectRow>,
     /// The counts the last line of the report gives.
     pub summary: Summary,

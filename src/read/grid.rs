@@ -13,7 +13,7 @@ use crate::value::decimal_from_f64;
 pub enum CellValue {
     /// Text as stored, a number typed as text (`24.02`) included.
     Text(String),
-    /// A number or a date's serial, as the workbook stores it.
+    /// A number, as the workbook stores it.
     Number(f64),
     /// TRUE or FALSE.
     Bool(bool),

@@ -182,7 +182,7 @@ pub enum ReadError {
     /// The workbook has an open password, so its cells cannot be read.
     #[error("文件已加密（设有打开密码），请去除密码后重新提交")]
     Encrypted,
-    /// Another kind of file (a web page, a CSV, a Word document, a FIFO), with what
+    /// Another kind of file (a web page, plain text such as a CSV, a FIFO), with what
     /// it looks like instead.
     #[error("不是电子表格文件：{0}")]
     NotSpreadsheet(String),

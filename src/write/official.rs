@@ -137,7 +137,7 @@ pub struct Layout<'a> {
     pub template: &'a Template,
     /// What the command line says of the title (region, year, 附表 label).
     pub parts: &'a TitleParts,
-    /// The template's formats, built once for every sheet written.
+    /// The template's formats, built once and shared by every sheet written.
     pub styles: Styles,
 }
 
