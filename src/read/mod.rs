@@ -6,7 +6,7 @@
 //! records (`xls`, `biff`), .ods in one pass (`ods`). All spend one `Budget` of the
 //! [`Limits`].
 
-pub mod archive;
+pub(crate) mod archive;
 mod biff;
 mod container;
 mod grid;
@@ -277,7 +277,7 @@ impl FifoLike for std::fs::FileType {
 }
 
 /// The refusal of a file of `size` bytes, past `limits.max_file_bytes`.
-pub fn too_large_file(size: u64, limits: &Limits) -> ReadError {
+pub(crate) fn too_large_file(size: u64, limits: &Limits) -> ReadError {
     ReadError::TooLarge(format!(
         "文件大小 {} MB，超过上限 {} MB{}",
         size.div_ceil(MIB),
