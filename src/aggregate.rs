@@ -10,9 +10,13 @@ use crate::value::Kind;
 /// Sums of a group of projects, in 万元.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Totals {
+    /// Tables in the group.
     pub projects: usize,
+    /// Their 年度资金总额 added up (a table without one counts 0).
     pub total: Decimal,
+    /// Their 财政拨款 added up.
     pub fiscal: Decimal,
+    /// Their 非财政拨款 added up.
     pub non_fiscal: Decimal,
 }
 
@@ -89,8 +93,11 @@ fn totals_by(projects: &[Project], key: impl Fn(&Project) -> String) -> IndexMap
 pub struct IndicatorStats {
     /// Indicators per 一级指标, in the order they appear.
     pub by_level1: IndexMap<String, usize>,
+    /// Indicators whose 指标值 is a comparison with a number (≥95%, ＝1次).
     pub quantitative: usize,
+    /// Indicators whose 指标值 is words (有所提升, 良好).
     pub qualitative: usize,
+    /// Indicators whose 指标值 is blank, a placeholder or a formula's error value.
     pub missing: usize,
     /// The money-valued 成本指标, in 万元 (what `cost-sum` compares with the total).
     pub cost_money: Decimal,
@@ -106,6 +113,7 @@ impl IndicatorStats {
             .sum()
     }
 
+    /// How many indicators the project has, whatever their 指标值.
     pub fn total(&self) -> usize {
         self.quantitative + self.qualitative + self.missing
     }

@@ -15,11 +15,14 @@ use crate::write::FileNames;
 pub struct Merged {
     /// Files read (those refused included).
     pub files: usize,
+    /// The tables that count: one version of each project.
     pub projects: Vec<Project>,
     /// Versions that do not count, each with what replaced it.
     pub superseded: Vec<Superseded>,
     /// How the versions that count were chosen.
     pub prefer: Prefer,
+    /// The reader's findings, the rules' and the resubmissions', under the
+    /// configured severities.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -192,6 +195,7 @@ pub struct Feedback<'a> {
     pub department: String,
     /// Each table, and whether it counts (false: another version of it does).
     pub projects: Vec<(&'a Project, bool)>,
+    /// The findings about those tables, their sheets and their files.
     pub diagnostics: Vec<&'a Diagnostic>,
 }
 
@@ -200,7 +204,9 @@ pub struct Feedback<'a> {
 /// department.
 #[derive(Debug, Default)]
 pub struct FeedbackBatch<'a> {
+    /// One department's feedback each, in the order departments first appear.
     pub departments: Vec<Feedback<'a>>,
+    /// Findings about files no table was read from (unreadable, no table).
     pub unread: Vec<&'a Diagnostic>,
 }
 

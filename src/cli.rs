@@ -82,8 +82,24 @@ impl LimitArgs {
             max_inflate_ratio: self.max_zip_ratio,
             max_text_bytes: self.max_text_mb << 20,
             max_tables: self.max_tables,
+            raise_hint: Some(raise_hint),
             ..jixiao::read::Limits::default()
         }
+    }
+}
+
+/// What a refusal for a limit adds: the option above that raises it. The library's
+/// messages name no option; this keeps the words beside the options they name.
+fn raise_hint(limit: jixiao::read::Limit) -> &'static str {
+    use jixiao::read::Limit;
+    match limit {
+        Limit::FileBytes => "可用 --max-file-mb 调整",
+        Limit::UnzippedBytes => "可用 --max-unzipped-mb 调整",
+        Limit::InflateRatio => "可用 --max-zip-ratio 调整",
+        Limit::Cells => "可用 --max-cells 调整",
+        Limit::Sheets => "可用 --max-sheets 调整",
+        Limit::TextBytes => "可用 --max-text-mb 调整",
+        Limit::Tables => "可用 --max-tables 调整",
     }
 }
 

@@ -14,6 +14,8 @@
 //! (cells → tables), [`model`] (the indicator model), [`value`] (指标值 parsing),
 //! [`report`] (findings as text, model as CSV).
 
+#![warn(missing_docs)]
+
 pub mod aggregate;
 pub mod batch;
 pub mod budget;
@@ -46,6 +48,7 @@ use rayon::prelude::*;
 use crate::model::{Diagnostic, Extraction, Project};
 pub use crate::read::Limits;
 
+pub use small_file::SettingsFileError;
 pub use walk::{Input, Walked, inputs};
 
 /// The text a panic carried, when it carried one (`panic!("…")` gives a `&str` or a
@@ -331,8 +334,10 @@ fn extract_sheets_within(
             Ok(found) => found,
             Err(found) => {
                 let message = format!(
-                    "工作簿中的绩效目标表超过 {} 张（工作表“{}”一张就有 {found} 张），疑似异常文件，未读取（可用 --max-tables 调整）",
-                    limits.max_tables, sheet.name
+                    "工作簿中的绩效目标表超过 {} 张（工作表“{}”一张就有 {found} 张），疑似异常文件，未读取{}",
+                    limits.max_tables,
+                    sheet.name,
+                    limits.hint_after(read::Limit::Tables)
                 );
                 return (
                     Vec::new(),

@@ -15,8 +15,12 @@ use crate::value::Value;
 /// Where a table was found: the file, its sheet and the A1 range it covers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Source {
+    /// The workbook as findings name it: the path given or walked, or
+    /// `archive.zip/inner.xlsx` for a workbook read from a .zip.
     pub file: String,
+    /// The worksheet's name as the workbook spells it.
     pub sheet: String,
+    /// The cells the table covers, as an A1 range (`A1:F27`).
     pub range: String,
     /// Codes a budget system wrote before names (`820001-某某镇人民政府`), by field:
     /// the names in the model are without them.
@@ -27,7 +31,9 @@ pub struct Source {
 /// One performance target table: a project's header block and its indicators.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Project {
+    /// Where the table was read.
     pub source: Source,
+    /// The title above the table (黔南州2024年项目支出绩效目标批复表), as written.
     pub title: Option<String>,
     /// Which table of the year this is, from its title: 申报, 批复, 监控 or 自评.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,6 +52,7 @@ pub struct Project {
     pub unit: String,
     /// The unit the table was written in ("元" or "万元").
     pub source_unit: String,
+    /// The 资金情况 block: what the project is funded with this year.
     pub funds: Funds,
     /// What the year's budget became, in a 自评表 or 监控表 (年初预算数, 全年预算数,
     /// 全年执行数 … of 年度资金总额).
@@ -59,6 +66,7 @@ pub struct Project {
     /// 实际完成情况 of the goal, in a 自评表.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goal_actual: Option<String>,
+    /// The indicator grid's rows, top to bottom.
     pub indicators: Vec<Indicator>,
     /// The A1 cell of each header field, by field name (`department` → `C5`).
     pub cells: IndexMap<String, String>,
@@ -122,6 +130,7 @@ pub struct Indicator {
     pub level2: String,
     /// 三级指标: the indicator's name, written by the department.
     pub name: String,
+    /// 指标值: the target as written, with the operator, number and unit read from it.
     pub value: Value,
     /// 说明 / 备注.
     pub note: Option<String>,
@@ -183,23 +192,31 @@ impl Indicator {
 /// first cell, a 一级/二级 carried down an unmerged run the cell it was written in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct IndicatorCells {
+    /// The 一级指标's cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level1: Option<String>,
+    /// The 二级指标's cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level2: Option<String>,
+    /// The 三级指标's (the name's) cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The 指标值's cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// The 说明 / 备注 cell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// 分值, 实际完成值, 得分 and 偏差原因 of a 自评表's row, where the grid has them.
+    /// The 分值 cell of a 自评表's row, where the grid has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<String>,
+    /// The 实际完成值 cell of a 自评表's or 监控表's row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual: Option<String>,
+    /// The 得分 cell of a 自评表's row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<String>,
+    /// The 偏差原因分析及改进措施 cell of a 自评表's row.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deviation: Option<String>,
 }
@@ -207,11 +224,15 @@ pub struct IndicatorCells {
 /// A problem in a submission: data, not an error. It names the file, sheet and cell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
+    /// The rule's severity, or the one the configuration gave it.
     pub severity: Severity,
     /// The rule it was found under; in JSON its stable id (`funds-sum`).
     pub rule: Rule,
+    /// The workbook, as [`Source::file`] names it.
     pub file: String,
+    /// The worksheet, unless the finding is about the whole file.
     pub sheet: Option<String>,
+    /// The A1 cell (`D6`) the finding is about, when there is one.
     pub cell: Option<String>,
     /// What is wrong, in Chinese.
     pub message: String,
@@ -246,7 +267,9 @@ impl Diagnostic {
 /// What `extract` produces: every project found, and every finding on the way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Extraction {
+    /// Every table found, in input order.
     pub projects: Vec<Project>,
+    /// The reader's findings: files refused, cells left out, labels not understood.
     pub diagnostics: Vec<Diagnostic>,
     /// The files read, as findings name them, in input order.
     #[serde(default, skip)]

@@ -11,11 +11,14 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth a look; the table is still counted and the exit status stays 0.
     Warning,
+    /// Must be fixed before the table can be relied on: the exit status becomes 1.
     Error,
 }
 
 impl Severity {
+    /// The word findings print (`error`, `warning`), as in `error[funds-sum]`.
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Warning => "warning",

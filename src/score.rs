@@ -138,6 +138,7 @@ impl Band {
         }
     }
 
+    /// The band's wording in the 自评表 (达成年度指标 …), as a clerk writes the grade.
     pub fn name(self) -> &'static str {
         match self {
             Band::Reached => "达成年度指标",
@@ -173,6 +174,8 @@ pub fn band_of(actual: &str, target: &str) -> Option<Band> {
 pub struct IndicatorScore {
     /// The 三级指标.
     pub name: String,
+    /// The 分值 the indicator carries: the table's, else its share of its 一级指标's
+    /// weight (see [`default_weights`]).
     pub weight: Option<Decimal>,
     /// What the rules give; `None` for a qualitative indicator (graded by the
     /// department) or one whose 实际完成值 is missing or unreadable.
@@ -200,14 +203,17 @@ impl IndicatorScore {
 pub struct ProjectScore {
     /// 执行率 (a fraction, 0.8619 for 86.19%).
     pub rate: Option<Decimal>,
+    /// The 分值 of 预算执行率: the table's, else the usual 10.
     pub execution_weight: Decimal,
     /// 预算执行率's 得分 by the rule.
     pub execution_score: Option<Decimal>,
     /// The 得分 of 预算执行率 written in the table.
     pub execution_written: Option<Decimal>,
+    /// Each indicator's score, in the grid's order.
     pub indicators: Vec<IndicatorScore>,
     /// 总分 by the rules (qualitative 得分 as written).
     pub total: Decimal,
+    /// 优, 良, 中 or 差, from the total (see [`grade`]).
     pub grade: &'static str,
 }
 
@@ -404,8 +410,11 @@ pub fn score_indicator(i: &Indicator, weight: Option<Decimal>, reverse: Reverse)
 /// weighted by each project's 全年预算数, and how many of each grade.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ScoreTotals {
+    /// 自评表 in the group.
     pub projects: usize,
+    /// Σ 全年预算数, in 万元.
     pub budget: Decimal,
+    /// Σ 全年执行数, in 万元.
     pub executed: Decimal,
     /// Σ 全年执行数 ÷ Σ 全年预算数.
     pub rate: Option<Decimal>,

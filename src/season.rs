@@ -1,9 +1,45 @@
 //! The season around a merge: which expected departments have submitted, and which
 //! names are near misses of an expected one (never merged silently).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::model::{Diagnostic, Project, Severity};
+use crate::read::{ReadError, ReadReason};
+
+/// Why the list of expected departments (`--expect`) was refused; it names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ExpectedListError {
+    /// The file could not be read at all.
+    #[error("无法读取名单 {}", path.display())]
+    Read {
+        /// The list, as given.
+        path: PathBuf,
+        /// What the reader said.
+        #[source]
+        source: ReadError,
+    },
+    /// Not a .csv, and not a workbook that could be opened.
+    #[error("无法读取名单 {}", path.display())]
+    Workbook {
+        /// The list, as given.
+        path: PathBuf,
+        /// What the reader said.
+        #[source]
+        source: ReadReason,
+    },
+    /// A workbook without a sheet.
+    #[error("名单 {} 是空的", path.display())]
+    Empty {
+        /// The list, as given.
+        path: PathBuf,
+    },
+    /// Nothing in the first column once blanks and the header are left out.
+    #[error("名单 {} 中没有部门名称", path.display())]
+    NoNames {
+        /// The list, as given.
+        path: PathBuf,
+    },
+}
 
 /// Where an expected department stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,11 +66,15 @@ impl Submission {
 /// GBK) or of the first sheet of a workbook; a header row (主管部门, 单位名称 …) is skipped.
 ///
 /// # Errors
-/// When the file cannot be read, or holds no name.
-pub fn read_expected(path: &Path) -> anyhow::Result<Vec<String>> {
-    use anyhow::Context;
-    let bytes = crate::read::read_file_bytes(path, &crate::read::Limits::default())
-        .with_context(|| format!("无法读取名单 {}", path.display()))?;
+/// [`ExpectedListError`] when the file cannot be read, or holds no name.
+pub fn read_expected(path: &Path) -> Result<Vec<String>, ExpectedListError> {
+    let bytes =
+        crate::read::read_file_bytes(path, &crate::read::Limits::default()).map_err(|source| {
+            ExpectedListError::Read {
+                path: path.to_path_buf(),
+                source,
+            }
+        })?;
     let is_csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt"));
@@ -54,11 +94,14 @@ pub fn read_expected(path: &Path) -> anyhow::Result<Vec<String>> {
             })
             .collect()
     } else {
-        let sheets = crate::read::read_bytes(&bytes)
-            .map_err(|e| anyhow::anyhow!("{e}"))
-            .with_context(|| format!("无法读取名单 {}", path.display()))?;
+        let sheets = crate::read::read_bytes(&bytes).map_err(|e| ExpectedListError::Workbook {
+            path: path.to_path_buf(),
+            source: ReadReason(e),
+        })?;
         let Some(sheet) = sheets.first() else {
-            anyhow::bail!("名单 {} 是空的", path.display());
+            return Err(ExpectedListError::Empty {
+                path: path.to_path_buf(),
+            });
         };
         let g = &sheet.grid;
         let first_col = g
@@ -77,7 +120,9 @@ pub fn read_expected(path: &Path) -> anyhow::Result<Vec<String>> {
         names.remove(0);
     }
     if names.is_empty() {
-        anyhow::bail!("名单 {} 中没有部门名称", path.display());
+        return Err(ExpectedListError::NoNames {
+            path: path.to_path_buf(),
+        });
     }
     Ok(names)
 }

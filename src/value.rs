@@ -15,14 +15,19 @@ use crate::text::{clean, fold};
 /// A comparison operator of a quantitative 指标值.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Op {
+    /// ＝: the target is exactly this (＝1次).
     #[serde(rename = "=")]
     Eq,
+    /// ≥: at least this (≥95%).
     #[serde(rename = ">=")]
     Ge,
+    /// ≤: at most this (≤24.02万元), as a cost cap is written.
     #[serde(rename = "<=")]
     Le,
+    /// ＞: more than this.
     #[serde(rename = ">")]
     Gt,
+    /// ＜: less than this.
     #[serde(rename = "<")]
     Lt,
 }
@@ -109,8 +114,11 @@ impl fmt::Display for Op {
 pub struct Value {
     /// The text exactly as written in the cell (trimmed).
     pub text: String,
+    /// The comparison the target makes, when the text starts with one (≥, ≤, ＝ …).
     pub op: Option<Op>,
+    /// The target's number, when the text is quantitative.
     pub number: Option<Decimal>,
+    /// The 计量单位 after the number (次, %, 万元), as written.
     pub unit: Option<String>,
 }
 

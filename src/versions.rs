@@ -49,17 +49,22 @@ impl Prefer {
 /// batch of any size without holding every table.
 #[derive(Debug, Clone)]
 pub struct ProjectKey {
+    /// The table's 主管部门: versions are matched within a department.
     pub department: Option<String>,
+    /// The table's 二级项目名称: what makes two tables versions of one project.
     pub name: Option<String>,
+    /// Where the table is: which file, and so which submission, it belongs to.
     pub source: Source,
     /// The cell of the 二级项目名称.
     pub cell: Option<String>,
     /// 年度资金总额 and its cell, for `--budget`.
     pub total: Option<rust_decimal::Decimal>,
+    /// The cell of the 年度资金总额.
     pub total_cell: Option<String>,
 }
 
 impl ProjectKey {
+    /// What resolution needs of `p`, copied out of it.
     pub fn of(p: &Project) -> ProjectKey {
         ProjectKey {
             department: p.department.clone(),
@@ -255,7 +260,9 @@ impl ReplacedBy {
 /// A version that does not count, with what replaced it.
 #[derive(Debug, Clone)]
 pub struct Superseded {
+    /// The table set aside, whole.
     pub project: Project,
+    /// The version that counts instead, or the workbook that replaced its own.
     pub by: ReplacedBy,
 }
 

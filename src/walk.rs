@@ -8,7 +8,9 @@ use crate::model::Diagnostic;
 /// One workbook to read, with the name findings give it.
 #[derive(Debug, Clone)]
 pub struct Input {
+    /// Where to read it from (`-`: standard input).
     pub path: PathBuf,
+    /// The name findings give it: the path as given or as found under a folder.
     pub display: String,
     /// Found while walking a folder (not named on the command line).
     pub walked: bool,
@@ -17,7 +19,10 @@ pub struct Input {
 /// The workbooks named or found under the paths, and what was refused on the way.
 #[derive(Debug, Default)]
 pub struct Walked {
+    /// The workbooks to read, in name order within each folder, in the order named.
     pub files: Vec<Input>,
+    /// Paths refused on the way (missing, a FIFO or device, a folder that cannot be
+    /// read), as findings.
     pub diagnostics: Vec<Diagnostic>,
     /// Files in walked directories that are not spreadsheets, skipped.
     pub skipped: Vec<PathBuf>,

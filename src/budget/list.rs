@@ -4,11 +4,11 @@
 
 use std::path::Path;
 
-use anyhow::Context;
 use rust_decimal::Decimal;
 
 use crate::locate::Unit;
 use crate::model::{Diagnostic, Severity};
+use crate::read::ReadReason;
 use crate::rule::Rule;
 use crate::text::{a1, clean, label_key};
 
@@ -23,22 +23,26 @@ pub struct Line {
     pub amount: Decimal,
     /// The amount in the list's own unit, as a clerk finds it there.
     pub written: Decimal,
+    /// The list's unit (元 or 万元), that `written` is in.
     pub unit: Unit,
     /// How many rows of the list the project has (two rows of one project are summed).
     pub rows: usize,
+    /// Where the project's first row is in the list.
     pub place: Place,
 }
 
 /// Where a line is in the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
+    /// The list's file as findings name it.
     pub file: String,
     /// The sheet of a workbook; `None` for a .csv.
     pub sheet: Option<String>,
     /// The row, counted from 1 as a spreadsheet numbers it.
     pub row: u32,
-    /// The A1 cells of the project name and of the amount (a workbook's).
+    /// The A1 cell of the project's name (a workbook's; none for a .csv).
     pub project_cell: Option<String>,
+    /// The A1 cell of the amount (a workbook's; none for a .csv).
     pub amount_cell: Option<String>,
 }
 
@@ -57,12 +61,56 @@ impl Place {
 pub struct List {
     /// The file as findings name it.
     pub file: String,
+    /// Every budgeted project, in the list's order.
     pub lines: Vec<Line>,
     /// Whether the list says its unit (in the amount's header or a 单位 line); a list
     /// that does not is read in 万元, as tables are.
     pub unit_stated: bool,
     /// Rows whose amount is no number: `bad-amount` findings about the list.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why the budget list (`--budget`) was refused; it names the file as findings do.
+#[derive(Debug, thiserror::Error)]
+pub enum BudgetListError {
+    /// The file could not be read, or is a workbook that could not be opened.
+    #[error("无法读取预算表 {file}")]
+    Read {
+        /// The list, as findings name it.
+        file: String,
+        /// What the reader said.
+        #[source]
+        source: ReadReason,
+    },
+    /// A .csv whose text the CSV reader could not split into rows.
+    #[error("预算表 {file} 不是有效的 CSV")]
+    Csv {
+        /// The list, as findings name it.
+        file: String,
+        /// What the CSV reader said.
+        #[source]
+        source: csv::Error,
+    },
+    /// No 主管部门 | 项目名称 | 金额 header, and the first row is not those three columns.
+    #[error(
+        "预算表 {file} 中没有找到表头：需要主管部门、项目名称和金额三列（如“主管部门 | 项目名称 | 金额（万元）”）"
+    )]
+    NoHeader {
+        /// The list, as findings name it.
+        file: String,
+    },
+    /// A header, but no row under it names a project.
+    #[error("预算表 {file} 中没有项目")]
+    NoProjects {
+        /// The list, as findings name it.
+        file: String,
+    },
+    /// A workbook without a sheet.
+    #[error("预算表 {file} 是空的")]
+    Empty {
+        /// The list, as findings name it.
+        file: String,
+    },
 }
 
 /// One row of the list as text: its index (from 0) and its occupied cells by column.
@@ -72,12 +120,15 @@ pub type Row = (u32, Vec<(u32, String)>);
 /// workbook, whose first sheet with a 主管部门 | 项目名称 | 金额 header is taken.
 ///
 /// # Errors
-/// When the file cannot be read, is no spreadsheet, or has no such header.
-pub fn read_list(path: &Path, limits: &crate::read::Limits) -> anyhow::Result<List> {
+/// [`BudgetListError`] when the file cannot be read, is no spreadsheet, or has no such
+/// header.
+pub fn read_list(path: &Path, limits: &crate::read::Limits) -> Result<List, BudgetListError> {
     let file = path.display().to_string();
-    let bytes = crate::read::read_file_bytes(path, limits)
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .with_context(|| format!("无法读取预算表 {file}"))?;
+    let unreadable = |e| BudgetListError::Read {
+        file: file.clone(),
+        source: ReadReason(e),
+    };
+    let bytes = crate::read::read_file_bytes(path, limits).map_err(unreadable)?;
     let is_csv = path.extension().is_some_and(|e| {
         ["csv", "txt", "tsv"]
             .iter()
@@ -86,9 +137,7 @@ pub fn read_list(path: &Path, limits: &crate::read::Limits) -> anyhow::Result<Li
     if is_csv {
         return parse_rows(&file, None, &csv_rows(&bytes, &file)?);
     }
-    let sheets = crate::read::read_bytes_with(&bytes, limits)
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .with_context(|| format!("无法读取预算表 {file}"))?;
+    let sheets = crate::read::read_bytes_with(&bytes, limits).map_err(unreadable)?;
     let mut first_error = None;
     for sheet in &sheets {
         let g = &sheet.grid;
@@ -110,12 +159,12 @@ pub fn read_list(path: &Path, limits: &crate::read::Limits) -> anyhow::Result<Li
             }
         }
     }
-    Err(first_error.unwrap_or_else(|| anyhow::anyhow!("预算表 {file} 是空的")))
+    Err(first_error.unwrap_or(BudgetListError::Empty { file }))
 }
 
 /// The rows of a .csv: UTF-8 (with or without a BOM) or GBK as Chinese Windows saves
 /// it; commas or tabs between fields, quotes as Excel writes them.
-fn csv_rows(bytes: &[u8], file: &str) -> anyhow::Result<Vec<Row>> {
+fn csv_rows(bytes: &[u8], file: &str) -> Result<Vec<Row>, BudgetListError> {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.trim_start_matches('\u{feff}').to_string(),
         Err(_) => encoding_rs::GBK.decode(bytes).0.into_owned(),
@@ -133,7 +182,10 @@ fn csv_rows(bytes: &[u8], file: &str) -> anyhow::Result<Vec<Row>> {
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let record = record.with_context(|| format!("预算表 {file} 不是有效的 CSV"))?;
+        let record = record.map_err(|source| BudgetListError::Csv {
+            file: file.to_string(),
+            source,
+        })?;
         let cells = record
             .iter()
             .enumerate()
@@ -274,8 +326,9 @@ fn name(text: &str) -> String {
 /// is a number.
 ///
 /// # Errors
-/// When no header is found and the rows do not read as those three columns.
-pub fn parse_rows(file: &str, sheet: Option<&str>, rows: &[Row]) -> anyhow::Result<List> {
+/// [`BudgetListError::NoHeader`] when no header is found and the rows do not read as
+/// those three columns; [`BudgetListError::NoProjects`] when no row names a project.
+pub fn parse_rows(file: &str, sheet: Option<&str>, rows: &[Row]) -> Result<List, BudgetListError> {
     let header = find_header(rows).or_else(|| {
         let (_, first) = rows.iter().find(|(_, cells)| !cells.is_empty())?;
         let third = first.iter().find(|(c, _)| *c == 2)?;
@@ -288,9 +341,9 @@ pub fn parse_rows(file: &str, sheet: Option<&str>, rows: &[Row]) -> anyhow::Resu
         })
     });
     let Some(header) = header else {
-        anyhow::bail!(
-            "预算表 {file} 中没有找到表头：需要主管部门、项目名称和金额三列（如“主管部门 | 项目名称 | 金额（万元）”）"
-        );
+        return Err(BudgetListError::NoHeader {
+            file: file.to_string(),
+        });
     };
     let text_at = |cells: &[(u32, String)], col: u32| -> Option<String> {
         cells
@@ -392,7 +445,9 @@ pub fn parse_rows(file: &str, sheet: Option<&str>, rows: &[Row]) -> anyhow::Resu
         });
     }
     if list.lines.is_empty() && list.diagnostics.is_empty() {
-        anyhow::bail!("预算表 {file} 中没有项目");
+        return Err(BudgetListError::NoProjects {
+            file: file.to_string(),
+        });
     }
     Ok(list)
 }

@@ -15,7 +15,7 @@ use crate::rule::Rule;
 use crate::season::{NEAR, key, similarity};
 use crate::validate::{Config, ProjectKey};
 use crate::value::money;
-pub use list::{Line, List, Place, read_list};
+pub use list::{BudgetListError, Line, List, Place, read_list};
 
 /// How a budgeted project and its table compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,11 +50,13 @@ impl Status {
 pub struct Row {
     /// As the list writes it; for a table the list lacks, as the table does.
     pub department: String,
+    /// The project's name, from the same side as the department.
     pub project: String,
     /// The budgeted amount in 万元 (none for a table the list lacks).
     pub budget: Option<Decimal>,
     /// The table's 年度资金总额 in 万元.
     pub table: Option<Decimal>,
+    /// How the two sides agree: the same, a different amount, only on one side.
     pub status: Status,
     /// Where the budget line is.
     pub line: Option<Place>,

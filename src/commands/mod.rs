@@ -75,8 +75,7 @@ pub(crate) fn rule_config(
 ) -> anyhow::Result<jixiao::validate::Config> {
     use jixiao::validate::{Config, Level};
     let mut config = match file {
-        Some(path) => Config::from_file(path)
-            .map_err(|e| e.context(format!("无法读取配置文件 {}", path.display())))?,
+        Some(path) => Config::from_file(path)?,
         None => Config::default(),
     };
     for id in deny {
@@ -131,11 +130,9 @@ pub(crate) fn layout_for(
     args: &crate::cli::LayoutArgs,
     stage: Option<jixiao::template::Stage>,
 ) -> anyhow::Result<(jixiao::template::Template, jixiao::template::TitleParts)> {
-    use anyhow::Context;
     use jixiao::template::Template;
     let template = match (&args.template, stage) {
-        (Some(path), _) => Template::from_file(path)
-            .with_context(|| format!("无法读取版式文件 {}", path.display()))?,
+        (Some(path), _) => Template::from_file(path)?,
         (None, Some(stage)) => Template::for_stage(stage),
         (None, None) => Template::default(),
     };

@@ -24,9 +24,14 @@ use crate::value::money;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// Only in NEW: a project or indicator that last year's tables did not have.
     Added,
+    /// Only in OLD: dropped from NEW.
     Removed,
+    /// The same project or indicator under another name (close enough to be taken
+    /// for it).
     Renamed,
+    /// In both, with a different value (an amount, a 指标值, a goal).
     Changed,
 }
 
@@ -45,8 +50,11 @@ impl Kind {
 /// A cell of one side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Place {
+    /// The workbook, as findings name it.
     pub file: String,
+    /// The worksheet holding the table.
     pub sheet: String,
+    /// The A1 cell, when the change is about one cell rather than a whole table.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
 }
@@ -74,25 +82,30 @@ impl Place {
 /// One change, on one line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
+    /// Whether the thing was added, removed, renamed or changed.
     pub kind: Kind,
     /// What changed: `project`, `department`, `level1_project`, `implementer`, `goal`,
     /// `funds.total` (`funds.fiscal`, `funds.non_fiscal`, `funds.other.上年结转` …),
     /// `indicator` (added or removed), `indicator.name`, `indicator.value`,
     /// `indicator.level`.
     pub target: String,
-    /// The project's 主管部门 and name, as NEW has them (OLD's for a removed one).
+    /// The project's 主管部门, as NEW has it (OLD's for a removed project).
     pub department: String,
+    /// The project's name (二级项目名称), as NEW has it (OLD's for a removed one).
     pub project: String,
     /// The indicator's name (NEW's, OLD's for a removed one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub indicator: Option<String>,
-    /// The value before and after, as written (amounts in 万元).
+    /// The value before, as written (amounts in 万元); none for what was added.
     pub old: Option<String>,
+    /// The value after, as written (amounts in 万元); none for what was removed.
     pub new: Option<String>,
     /// For an amount: new − old, in 万元.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub difference: Option<Decimal>,
+    /// Where OLD has it; none for what was added.
     pub old_place: Option<Place>,
+    /// Where NEW has it; none for what was removed.
     pub new_place: Option<Place>,
     /// What changed in Chinese, after the kind's word (`“机关党建工作”的年度资金总额 …`).
     pub message: String,
@@ -138,18 +151,24 @@ impl Change {
 /// How a project fares between the two sides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProjectRow {
+    /// The project's 主管部门 (NEW's, OLD's for a removed project).
     pub department: String,
+    /// The project's name (NEW's, OLD's for a removed project).
     pub project: String,
     /// OLD's name, when the project was renamed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_project: Option<String>,
+    /// 年度资金总额 in OLD, in 万元.
     pub old_total: Option<Decimal>,
+    /// 年度资金总额 in NEW, in 万元.
     pub new_total: Option<Decimal>,
     /// `added`, `removed`, `renamed`, `changed`, or none: the same on both sides.
     pub status: Option<Kind>,
     /// Changes within the project (its rename included).
     pub changes: usize,
+    /// OLD's table, when OLD has the project.
     pub old_place: Option<Place>,
+    /// NEW's table, when NEW has the project.
     pub new_place: Option<Place>,
 }
 
@@ -158,22 +177,31 @@ pub struct ProjectRow {
 pub struct Diff {
     /// NEW's projects in order (their changes in turn), then those removed, in OLD's.
     pub changes: Vec<Change>,
+    /// Every project of either side, one row each, as the 项目对比 sheet lists them.
     pub projects: Vec<ProjectRow>,
+    /// The counts the last line of the report gives.
     pub summary: Summary,
 }
 
 /// Counts of projects and of changes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    /// Tables read on the OLD side.
     pub old_projects: usize,
+    /// Tables read on the NEW side.
     pub new_projects: usize,
+    /// Projects only in NEW.
     pub added: usize,
+    /// Projects only in OLD.
     pub removed: usize,
+    /// Projects in both under different names.
     pub renamed: usize,
     /// Projects in both, under one name, with any change (each project is counted in
     /// exactly one of added, removed, renamed, changed and unchanged).
     pub changed: usize,
+    /// Projects the same on both sides.
     pub unchanged: usize,
+    /// Change lines in all, every project's together.
     pub changes: usize,
 }
 

@@ -28,7 +28,8 @@ use crate::text::{a1, a1_range, clean};
 use crate::value::{decimal_from_f64, money};
 
 use head::{GridHead, grid_end, grid_headers};
-pub use labels::{Class, Column, Field, Fund, FundColumn, Unit, amount, split_code};
+pub use labels::Unit;
+pub(crate) use labels::{Class, Column, Field, Fund, FundColumn, amount, split_code};
 
 /// Every table found on one sheet, and the findings made on the way.
 pub fn locate(file: &str, sheet: &Sheet) -> (Vec<Project>, Vec<Diagnostic>) {

@@ -44,20 +44,22 @@ pub(crate) fn open_zip<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Zip<'a>, 
             && entry.size() / entry.compressed_size().max(1) > limits.max_inflate_ratio
         {
             return Err(ReadError::TooLarge(format!(
-                "{} 压缩前 {} KB、解压后 {} MB，压缩比超过 {}:1，疑似压缩炸弹（可用 --max-zip-ratio 调整）",
+                "{} 压缩前 {} KB、解压后 {} MB，压缩比超过 {}:1，疑似压缩炸弹{}",
                 entry.name().unwrap_or_default(),
                 entry.compressed_size().div_ceil(1024),
                 entry.size().div_ceil(MIB),
-                limits.max_inflate_ratio
+                limits.max_inflate_ratio,
+                limits.hint_after(super::Limit::InflateRatio)
             )));
         }
         total = total.saturating_add(entry.size());
         if total > limits.max_unzipped_bytes {
             return Err(ReadError::TooLarge(format!(
-                "解压后超过 {} MB（{} 压缩前仅 {} KB，疑似压缩炸弹；可用 --max-unzipped-mb 调整）",
+                "解压后超过 {} MB（{} 压缩前仅 {} KB，疑似压缩炸弹{}）",
                 limits.max_unzipped_bytes / MIB,
                 entry.name().unwrap_or_default(),
-                entry.compressed_size().div_ceil(1024)
+                entry.compressed_size().div_ceil(1024),
+                limits.hint_within(super::Limit::UnzippedBytes)
             )));
         }
     }

@@ -11,8 +11,11 @@ use crate::value::decimal_from_f64;
 /// What a cell holds, reduced to what tables need.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CellValue {
+    /// Text as stored, a number typed as text (`24.02`) included.
     Text(String),
+    /// A number, as the workbook stores it.
     Number(f64),
+    /// TRUE or FALSE.
     Bool(bool),
     /// An error value such as `#REF!`.
     Error(String),
@@ -40,13 +43,18 @@ impl CellValue {
 /// A merged region, inclusive on both ends, zero-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rect {
+    /// The top row.
     pub first_row: u32,
+    /// The leftmost column.
     pub first_col: u32,
+    /// The bottom row.
     pub last_row: u32,
+    /// The rightmost column.
     pub last_col: u32,
 }
 
 impl Rect {
+    /// True when the cell at (`row`, `col`) lies inside the region.
     pub fn contains(&self, row: u32, col: u32) -> bool {
         (self.first_row..=self.last_row).contains(&row)
             && (self.first_col..=self.last_col).contains(&col)
@@ -195,10 +203,12 @@ impl Grid {
         self.rows.last().map(|r| r.index)
     }
 
+    /// The sheet's merged regions, as the workbook lists them.
     pub fn merges(&self) -> &[Rect] {
         &self.merges
     }
 
+    /// True when no cell of the sheet holds anything.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }

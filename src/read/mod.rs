@@ -3,9 +3,10 @@
 //! The format is decided from the file's first bytes, never its extension: a WPS or
 //! budget-system export often carries the wrong one (`container`). Each format has its
 //! reader: .xlsx and .xlsb streamed cell by cell (`xlsx`), .xls after a pre-scan of its
-//! records (`xls`, `biff`), .ods in one pass (`ods`). All spend one [`Budget`].
+//! records (`xls`, `biff`), .ods in one pass (`ods`). All spend one `Budget` of the
+//! [`Limits`].
 
-pub mod archive;
+pub(crate) mod archive;
 mod biff;
 mod container;
 mod grid;
@@ -17,16 +18,18 @@ mod xlsx_merges;
 use std::io::Cursor;
 use std::path::Path;
 
-pub use container::{VERBOSE, sniff};
+pub use container::VERBOSE;
 pub(crate) use container::{corrupt, open_zip};
 pub use grid::{CellValue, Grid, Rect};
 
-use container::{is_zip, zip_format};
+use container::{is_zip, sniff, zip_format};
 
 /// One worksheet of a workbook.
 #[derive(Debug, Clone)]
 pub struct Sheet {
+    /// The sheet's name on its tab (项目1); findings name the sheet by it.
     pub name: String,
+    /// The sheet's occupied cells and merged regions.
     pub grid: Grid,
     /// Cells left out because they lie past [`Limits::max_columns`].
     pub ignored_cells: u64,
@@ -57,6 +60,7 @@ pub struct Uncalculated {
 }
 
 impl Sheet {
+    /// A sheet of these cells, with nothing left out or skipped in reading it.
     pub fn new(name: String, grid: Grid) -> Sheet {
         Sheet {
             name,
@@ -72,14 +76,19 @@ impl Sheet {
 
 /// How much one workbook may hold before it is refused. A form is small; these bound
 /// the time and memory a hostile file can cost. The command line can raise them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Limits {
+    /// How the user can raise a limit, in the caller's own words (the command line
+    /// names its option: 可用 --max-cells 调整), added to the refusal. None by default:
+    /// the library does not know how its caller sets the limits.
+    pub raise_hint: Option<fn(Limit) -> &'static str>,
     /// The file's size on disk.
     pub max_file_bytes: u64,
     /// The sum of the zip entries' uncompressed sizes (.xlsx, .ods): a zip bomb's mark.
     pub max_unzipped_bytes: u64,
     /// Occupied cells in the whole workbook.
     pub max_cells: u64,
+    /// Worksheets in one workbook.
     pub max_sheets: usize,
     /// Cells past this column (zero-based) are left out, with a warning.
     pub max_columns: u32,
@@ -98,6 +107,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
+            raise_hint: None,
             max_file_bytes: 200 << 20,
             max_unzipped_bytes: 1 << 30,
             max_cells: 5_000_000,
@@ -111,11 +121,49 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// The caller's hint for `limit` in parentheses after a refusal (`（可用 … 调整）`),
+    /// or nothing.
+    pub(crate) fn hint_after(&self, limit: Limit) -> String {
+        self.raise_hint
+            .map(|hint| format!("（{}）", hint(limit)))
+            .unwrap_or_default()
+    }
+
+    /// The caller's hint for `limit` closing a refusal's own parentheses (`；可用 …
+    /// 调整`), or nothing.
+    pub(crate) fn hint_within(&self, limit: Limit) -> String {
+        self.raise_hint
+            .map(|hint| format!("；{}", hint(limit)))
+            .unwrap_or_default()
+    }
+}
+
+/// Which of the [`Limits`] a workbook was refused for: what [`Limits::raise_hint`]
+/// is asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// [`Limits::max_file_bytes`] (standard input included).
+    FileBytes,
+    /// [`Limits::max_unzipped_bytes`].
+    UnzippedBytes,
+    /// [`Limits::max_inflate_ratio`].
+    InflateRatio,
+    /// [`Limits::max_cells`], counted or spanned.
+    Cells,
+    /// [`Limits::max_sheets`].
+    Sheets,
+    /// [`Limits::max_text_bytes`].
+    TextBytes,
+    /// [`Limits::max_tables`].
+    Tables,
+}
+
 const MIB: u64 = 1 << 20;
 
 /// The container formats jixiao reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Xlsx,
     Xlsb,
     Xls,
@@ -159,14 +207,20 @@ pub enum ReadError {
     /// only with `--verbose` (see [`VERBOSE`]).
     #[error("无法读取文件：{}", io_reason(.0))]
     Io(std::io::Error),
+    /// The file holds no bytes at all.
     #[error("文件为空（0 字节）")]
     Empty,
+    /// The workbook has an open password, so its cells cannot be read.
     #[error("文件已加密（设有打开密码），请去除密码后重新提交")]
     Encrypted,
+    /// Another kind of file (a web page, plain text such as a CSV, a FIFO), with what
+    /// it looks like instead.
     #[error("不是电子表格文件：{0}")]
     NotSpreadsheet(String),
+    /// A spreadsheet whose structure is broken or cut short, with what was wrong.
     #[error("文件已损坏或不完整：{0}")]
     Corrupt(String),
+    /// Past one of the [`Limits`], with which one and by how much.
     #[error("文件超出处理上限：{0}")]
     TooLarge(String),
     /// A workbook jixiao itself wrote (merge or split) and no one has changed since,
@@ -176,6 +230,12 @@ pub enum ReadError {
     )]
     OwnOutput(&'static str),
 }
+
+/// A [`ReadError`] told in one line, with no cause below it: how the 名单 and the 预算表
+/// report a workbook they could not open (the message already holds any I/O cause).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ReadReason(pub ReadError);
 
 /// Reads every sheet of the workbook at `path`.
 ///
@@ -200,8 +260,9 @@ fn read_bounded(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
             .read_to_end(&mut bytes)?;
         if bytes.len() as u64 > limits.max_file_bytes {
             return Err(ReadError::TooLarge(format!(
-                "标准输入超过上限 {} MB（可用 --max-file-mb 调整）",
-                limits.max_file_bytes / MIB
+                "标准输入超过上限 {} MB{}",
+                limits.max_file_bytes / MIB,
+                limits.hint_after(Limit::FileBytes)
             )));
         }
         return Ok(bytes);
@@ -247,11 +308,12 @@ impl FifoLike for std::fs::FileType {
 }
 
 /// The refusal of a file of `size` bytes, past `limits.max_file_bytes`.
-pub fn too_large_file(size: u64, limits: &Limits) -> ReadError {
+pub(crate) fn too_large_file(size: u64, limits: &Limits) -> ReadError {
     ReadError::TooLarge(format!(
-        "文件大小 {} MB，超过上限 {} MB（可用 --max-file-mb 调整）",
+        "文件大小 {} MB，超过上限 {} MB{}",
         size.div_ceil(MIB),
-        limits.max_file_bytes / MIB
+        limits.max_file_bytes / MIB,
+        limits.hint_after(Limit::FileBytes)
     ))
 }
 
@@ -377,9 +439,10 @@ fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError
     let mut sheets = kept;
     if sheets.len() > limits.max_sheets {
         return Err(ReadError::TooLarge(format!(
-            "有 {} 个工作表，超过上限 {}（可用 --max-sheets 调整）",
+            "有 {} 个工作表，超过上限 {}{}",
             sheets.len(),
-            limits.max_sheets
+            limits.max_sheets,
+            limits.hint_after(Limit::Sheets)
         )));
     }
     let cells: u64 = sheets.iter().map(|s| s.grid.cell_count() as u64).sum();
@@ -397,8 +460,9 @@ fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, ReadError
 
 fn too_many_cells(cells: u64, limits: &Limits) -> ReadError {
     ReadError::TooLarge(format!(
-        "单元格超过 {} 个（已读到 {cells} 个；可用 --max-cells 调整）",
-        limits.max_cells
+        "单元格超过 {} 个（已读到 {cells} 个{}）",
+        limits.max_cells,
+        limits.hint_within(Limit::Cells)
     ))
 }
 
@@ -445,8 +509,9 @@ impl Budget {
 
 fn too_much_text(limits: &Limits) -> ReadError {
     ReadError::TooLarge(format!(
-        "单元格文本合计超过 {} MB（同一长文本被大量单元格引用时常见，疑似恶意文件；可用 --max-text-mb 调整）",
-        limits.max_text_bytes / MIB
+        "单元格文本合计超过 {} MB（同一长文本被大量单元格引用时常见，疑似恶意文件{}）",
+        limits.max_text_bytes / MIB,
+        limits.hint_within(Limit::TextBytes)
     ))
 }
 

@@ -40,8 +40,9 @@ fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
     }
     if spanned > limits.max_cells {
         return Err(ReadError::TooLarge(format!(
-            "单元格分布范围达 {spanned} 格，超过上限 {}（可能含有远离表格的单元格；可用 --max-cells 调整）",
-            limits.max_cells
+            "单元格分布范围达 {spanned} 格，超过上限 {}（可能含有远离表格的单元格{}）",
+            limits.max_cells,
+            limits.hint_within(super::Limit::Cells)
         )));
     }
     // The parser copies a shared string into every cell naming it: count that first.

@@ -124,9 +124,10 @@ pub(super) fn read_xlsb(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Rea
 pub(super) fn sheet_names(names: Vec<String>, limits: &Limits) -> Result<Vec<String>, ReadError> {
     if names.len() > limits.max_sheets {
         return Err(ReadError::TooLarge(format!(
-            "有 {} 个工作表，超过上限 {}（可用 --max-sheets 调整）",
+            "有 {} 个工作表，超过上限 {}{}",
             names.len(),
-            limits.max_sheets
+            limits.max_sheets,
+            limits.hint_after(super::Limit::Sheets)
         )));
     }
     Ok(names)

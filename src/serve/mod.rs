@@ -24,7 +24,24 @@ use axum::routing::{get, post};
 
 use crate::read::Limits;
 
-pub use session::{Sessions, Upload};
+pub(crate) use session::Sessions;
+
+/// Why the page's server could not start or stopped short.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The address is taken, or not one this machine has.
+    #[error("无法在 {addr} 上启动服务")]
+    Bind {
+        /// The address asked for (127.0.0.1 on any free port by default).
+        addr: SocketAddr,
+        /// What the system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The runtime, the random token or the connection loop failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
 
 /// How the server is started.
 #[derive(Debug, Clone)]
@@ -33,6 +50,7 @@ pub struct Options {
     pub listen: Option<SocketAddr>,
     /// Open the default browser on the page.
     pub open: bool,
+    /// The bounds each uploaded workbook is read within, as the command line sets them.
     pub limits: Limits,
 }
 
@@ -59,22 +77,25 @@ fn random_hex(bytes: usize) -> std::io::Result<String> {
 /// page's address (with its token) once the server listens.
 ///
 /// # Errors
-/// When the address cannot be bound.
-pub fn run(options: &Options, started: impl FnOnce(&str)) -> anyhow::Result<()> {
+/// [`ServeError::Bind`] when the address cannot be bound; [`ServeError::Io`] when the
+/// runtime cannot start, no random token can be had, or serving fails.
+pub fn run(options: &Options, started: impl FnOnce(&str)) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(serve(options, started))
 }
 
-async fn serve(options: &Options, started: impl FnOnce(&str)) -> anyhow::Result<()> {
-    use anyhow::Context;
+async fn serve(options: &Options, started: impl FnOnce(&str)) -> Result<(), ServeError> {
     let requested = options
         .listen
         .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
     let listener = tokio::net::TcpListener::bind(requested)
         .await
-        .with_context(|| format!("无法在 {requested} 上启动服务"))?;
+        .map_err(|source| ServeError::Bind {
+            addr: requested,
+            source,
+        })?;
     let addr = listener.local_addr()?;
     let hosts = if addr.ip().is_unspecified() {
         None

@@ -7,12 +7,16 @@ use serde::Deserialize;
 /// Which table of the year a layout is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub enum Stage {
+    /// 申报表: what a department asks for, before the budget is approved.
     #[serde(rename = "申报")]
     Shenbao,
+    /// 批复表: the targets as approved with the budget (the official 附表7).
     #[serde(rename = "批复")]
     Pifu,
+    /// 监控表: the year's progress against the targets, up to a month.
     #[serde(rename = "监控")]
     Jiankong,
+    /// 自评表: the department's own evaluation after the year, with its scores.
     #[serde(rename = "自评")]
     Ziping,
 }
@@ -35,12 +39,12 @@ impl Stage {
 pub struct Form {
     /// The month a 监控表 reports up to: `{month}` in any label becomes it (1-6月执行数).
     #[serde(default)]
-    pub month: Option<u8>,
+    pub(crate) month: Option<u8>,
     /// The header block, a row each: one field across the row, or two side by side.
-    pub header: Vec<Vec<HeaderCell>>,
-    pub funds: FundsBlock,
-    pub goal: GoalBlock,
-    pub grid: GridForm,
+    pub(crate) header: Vec<Vec<HeaderCell>>,
+    pub(crate) funds: FundsBlock,
+    pub(crate) goal: GoalBlock,
+    pub(crate) grid: GridForm,
 }
 
 /// A label of the header block and the field its value holds.
@@ -207,7 +211,7 @@ pub enum Content {
 
 impl Form {
     /// `text` with `{month}` replaced.
-    pub fn words(&self, text: &str) -> String {
+    pub(crate) fn words(&self, text: &str) -> String {
         match self.month {
             Some(m) => text.replace("{month}", &m.to_string()),
             None => text.to_string(),
@@ -215,12 +219,12 @@ impl Form {
     }
 
     /// The grid column holding `content`, counted from column B.
-    pub fn column(&self, content: Content) -> Option<usize> {
+    pub(crate) fn column(&self, content: Content) -> Option<usize> {
         self.grid.columns.iter().position(|c| c.content == content)
     }
 
     /// The 项目资金 column holding `value`.
-    pub fn fund_column(&self, value: FundValue) -> Option<usize> {
+    pub(crate) fn fund_column(&self, value: FundValue) -> Option<usize> {
         self.funds.columns.iter().position(|c| c.value == value)
     }
 
@@ -230,8 +234,13 @@ impl Form {
     /// When the widths do not match the grid, a header row has no or more than two
     /// fields, the 项目资金 columns do not fit beside their labels, or a formula lacks
     /// the cells it is computed from.
-    pub fn check(&self, widths: &[f64]) -> anyhow::Result<()> {
-        use anyhow::bail;
+    pub(crate) fn check(&self, widths: &[f64]) -> Result<(), String> {
+        // The message alone: the layout's error says which file it is about.
+        macro_rules! bail {
+            ($($arg:tt)*) => {
+                return Err(format!($($arg)*))
+            };
+        }
         let n = self.grid.columns.len();
         if widths.len() != n + 1 {
             bail!(

@@ -1,9 +1,9 @@
 //! The layout definition: templates/*.toml, one per stage, all embedded so nothing
 //! needs configuring; the official 批复表 (附表7) is the default.
 
-pub mod form;
+pub(crate) mod form;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -15,22 +15,59 @@ const SHENBAO: &str = include_str!("../../templates/shenbao.toml");
 const JIANKONG: &str = include_str!("../../templates/jiankong.toml");
 const ZIPING: &str = include_str!("../../templates/ziping.toml");
 
+/// Why a layout file was refused; it says which file, and the cause below it.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    /// The file could not be read as a settings file.
+    #[error("无法读取版式文件 {}", path.display())]
+    Read {
+        /// The layout file, as given.
+        path: PathBuf,
+        /// What went wrong reading it.
+        #[source]
+        source: crate::SettingsFileError,
+    },
+    /// The file's text is not a layout, or its parts do not fit together.
+    #[error("无法读取版式文件 {}", path.display())]
+    Invalid {
+        /// The layout file, as given.
+        path: PathBuf,
+        /// What is wrong with its text.
+        #[source]
+        source: InvalidTemplate,
+    },
+}
+
+/// Why a layout's text was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum InvalidTemplate {
+    /// Not valid TOML, or a key or value a layout does not have.
+    #[error(transparent)]
+    Toml(#[from] toml::de::Error),
+    /// Valid TOML whose parts do not fit together (six widths for the 批复表, a stage's
+    /// form for its grid); the message says which, for the bureau that wrote it.
+    #[error("{0}")]
+    Layout(String),
+}
+
 /// A layout: labels, title pattern, fonts, widths and print settings; for a stage
 /// other than the 批复表, its form (header rows, 项目资金, goal and indicator grid).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Template {
-    pub name: String,
+    pub(crate) name: String,
     /// The table this layout is for; without it, the 批复表.
     #[serde(default)]
     pub stage: Option<Stage>,
-    pub table_label: String,
-    pub title: String,
+    pub(crate) table_label: String,
+    pub(crate) title: String,
+    /// The title when no year is known (项目支出绩效目标批复表), after the region when
+    /// there is one; a stage's blank form is also named after it.
     pub title_fallback: String,
-    pub unit: String,
-    pub fonts: Fonts,
-    pub columns: Columns,
-    pub print: Print,
+    pub(crate) unit: String,
+    pub(crate) fonts: Fonts,
+    pub(crate) columns: Columns,
+    pub(crate) print: Print,
     /// A stage's form; without it, the official layout (附表7).
     #[serde(default)]
     pub form: Option<Form>,
@@ -38,7 +75,7 @@ pub struct Template {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Fonts {
+pub(crate) struct Fonts {
     pub body: String,
     pub body_size: f64,
     pub title: String,
@@ -47,7 +84,7 @@ pub struct Fonts {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Columns {
+pub(crate) struct Columns {
     /// Widths of the columns from A: six in the official layout, one more than the
     /// grid's columns in a stage's form.
     pub widths: Vec<f64>,
@@ -55,7 +92,7 @@ pub struct Columns {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Print {
+pub(crate) struct Print {
     pub paper: Paper,
     pub orientation: Orientation,
     pub fit_pages_wide: u16,
@@ -64,7 +101,7 @@ pub struct Print {
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
-pub enum Paper {
+pub(crate) enum Paper {
     A4,
     A3,
 }
@@ -81,14 +118,14 @@ impl Paper {
 
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Orientation {
+pub(crate) enum Orientation {
     Portrait,
     Landscape,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Margins {
+pub(crate) struct Margins {
     pub left: f64,
     pub right: f64,
     pub top: f64,
@@ -100,8 +137,11 @@ pub struct Margins {
 /// Parts of the title given on the command line.
 #[derive(Debug, Clone, Default)]
 pub struct TitleParts {
+    /// The region the title starts with (黔南州), in place of the input's own.
     pub region: Option<String>,
+    /// The budget year the title names, in place of the input's own.
     pub year: Option<u16>,
+    /// The label above the title, left (附表7), in place of the layout's.
     pub table_label: Option<String>,
 }
 
@@ -127,32 +167,44 @@ impl Template {
     /// Reads a template file.
     ///
     /// # Errors
-    /// When the file is not a regular file or is past 1 MB, cannot be read, or does not
-    /// describe a layout (or its parts do not fit together).
-    pub fn from_file(path: &Path) -> anyhow::Result<Template> {
-        let text = crate::small_file::read_to_string(path)?;
-        Template::parse(&text)
+    /// [`TemplateError::Read`] when the file is not a regular file or is past 1 MB, or
+    /// cannot be read; [`TemplateError::Invalid`] when it does not describe a layout
+    /// (or its parts do not fit together).
+    pub fn from_file(path: &Path) -> Result<Template, TemplateError> {
+        let text =
+            crate::small_file::read_to_string(path).map_err(|source| TemplateError::Read {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Template::parse(&text).map_err(|source| TemplateError::Invalid {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 
     /// A layout from its TOML text.
     ///
     /// # Errors
     /// When the text does not describe a layout, or its parts do not fit together.
-    pub fn parse(text: &str) -> anyhow::Result<Template> {
+    pub fn parse(text: &str) -> Result<Template, InvalidTemplate> {
         let t: Template = toml::from_str(text)?;
         match &t.form {
-            Some(form) => form.check(&t.columns.widths)?,
-            None if t.columns.widths.len() != 6 => anyhow::bail!(
-                "批复表版式（附表7）的 [columns] widths 应有 6 个，实有 {} 个",
-                t.columns.widths.len()
-            ),
+            Some(form) => form
+                .check(&t.columns.widths)
+                .map_err(InvalidTemplate::Layout)?,
+            None if t.columns.widths.len() != 6 => {
+                return Err(InvalidTemplate::Layout(format!(
+                    "批复表版式（附表7）的 [columns] widths 应有 6 个，实有 {} 个",
+                    t.columns.widths.len()
+                )));
+            }
             None => {}
         }
         if t.form.is_none() && t.stage.is_some_and(|s| s != Stage::Pifu) {
-            anyhow::bail!(
+            return Err(InvalidTemplate::Layout(format!(
                 "{}表的版式需要 [form]（表头、项目资金、目标和指标表）",
                 { t.stage.map_or("", Stage::name) }
-            );
+            )));
         }
         Ok(t)
     }

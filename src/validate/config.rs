@@ -10,9 +10,9 @@
 //! severity = "off"
 //! ```
 
-use crate::rule::Rule;
+use crate::rule::{Rule, UnknownRule};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -23,8 +23,11 @@ use crate::model::{Diagnostic, Severity};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// The rule's findings are errors: the exit status becomes 1.
     Error,
+    /// The rule's findings are warnings.
     Warning,
+    /// The rule's findings are dropped.
     Off,
 }
 
@@ -33,6 +36,40 @@ pub enum Level {
 struct RuleConfig {
     severity: Option<Level>,
     tolerance: Option<Decimal>,
+}
+
+/// Why a configuration file was refused; it says which file, and the cause below it.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read as a settings file.
+    #[error("无法读取配置文件 {}", path.display())]
+    Read {
+        /// The configuration file, as given.
+        path: PathBuf,
+        /// What went wrong reading it.
+        #[source]
+        source: crate::SettingsFileError,
+    },
+    /// The file's text is not a configuration of the rules.
+    #[error("无法读取配置文件 {}", path.display())]
+    Invalid {
+        /// The configuration file, as given.
+        path: PathBuf,
+        /// What is wrong with its text.
+        #[source]
+        source: InvalidConfig,
+    },
+}
+
+/// Why a configuration's text was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum InvalidConfig {
+    /// Not valid TOML, or a key or value the configuration does not have.
+    #[error(transparent)]
+    Toml(#[from] toml::de::Error),
+    /// A `[rules.…]` table for a rule id that does not exist.
+    #[error(transparent)]
+    UnknownRule(#[from] UnknownRule),
 }
 
 /// The configuration of the rules.
@@ -47,18 +84,25 @@ impl Config {
     /// Reads a TOML configuration file.
     ///
     /// # Errors
-    /// When the file is not a regular file or is past 1 MB, cannot be read, is not valid
-    /// TOML, or names an unknown rule.
-    pub fn from_file(path: &Path) -> anyhow::Result<Config> {
-        let text = crate::small_file::read_to_string(path)?;
-        Config::from_toml(&text)
+    /// [`ConfigError::Read`] when the file is not a regular file or is past 1 MB, or
+    /// cannot be read; [`ConfigError::Invalid`] when it is not valid TOML or names an
+    /// unknown rule.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = crate::small_file::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::from_toml(&text).map_err(|source| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            source,
+        })
     }
 
     /// Parses a TOML configuration.
     ///
     /// # Errors
     /// When the text is not valid TOML or names an unknown rule.
-    pub fn from_toml(text: &str) -> anyhow::Result<Config> {
+    pub fn from_toml(text: &str) -> Result<Config, InvalidConfig> {
         let config: Config = toml::from_str(text)?;
         for id in config.rules.keys() {
             id.parse::<Rule>()?;
@@ -69,8 +113,8 @@ impl Config {
     /// Sets a rule's level, as `--deny` (error) and `--allow` (off) do.
     ///
     /// # Errors
-    /// When no rule has that id.
-    pub fn set(&mut self, id: &str, level: Level) -> anyhow::Result<()> {
+    /// [`UnknownRule`] when no rule has that id.
+    pub fn set(&mut self, id: &str, level: Level) -> Result<(), UnknownRule> {
         let rule: Rule = id.parse()?;
         self.rules
             .entry(rule.as_str().to_string())

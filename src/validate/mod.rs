@@ -17,7 +17,7 @@ use crate::model::{Diagnostic, Extraction, Project};
 pub use crate::versions::ProjectKey;
 
 pub use crate::framework::{FRAMEWORK, money_cost};
-pub use config::{Config, Level};
+pub use config::{Config, ConfigError, InvalidConfig, Level};
 
 pub use crate::rule::Rule;
 
@@ -75,7 +75,9 @@ pub fn check(extraction: &Extraction, config: &Config) -> Vec<Diagnostic> {
 /// reader's, and each project's rules; and what resubmissions are decided by.
 #[derive(Debug, Default)]
 pub struct FileChecked {
+    /// The file's findings, under the configured severities.
     pub diagnostics: Vec<Diagnostic>,
+    /// One key per table of the file, in order, to decide resubmissions by.
     pub keys: Vec<ProjectKey>,
 }
 

@@ -11,7 +11,9 @@ use crate::write::official::{Placed, Placements};
 /// Where a finding's value was written: the sheet and the cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
+    /// The sheet of the written workbook the value is on.
     pub sheet: String,
+    /// The cell there, and the format it was written with.
     pub placed: Placed,
 }
 

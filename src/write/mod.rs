@@ -229,6 +229,8 @@ pub struct SheetNames {
 }
 
 impl SheetNames {
+    /// `wanted` made a name Excel accepts and not yet given: forbidden characters
+    /// dropped, cut to 31 characters, a number added when it is taken.
     pub fn unique(&mut self, wanted: &str) -> String {
         let clean: String = wanted
             .chars()

@@ -56,9 +56,13 @@ impl Styles {
 /// afterwards (a finding's fill) in its own format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Look {
+    /// The table's title, large and bold.
     Title,
+    /// A centred text cell (labels, 一级/二级指标, 指标值).
     Text,
+    /// A left-aligned text cell (names, the goal).
     Left,
+    /// An amount in 万元, shown with two decimals (0.00).
     Money,
 }
 
@@ -77,8 +81,11 @@ impl Styles {
 /// Where a value of the source was written: the cell (zero-based) and its format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Placed {
+    /// The row, zero-based.
     pub row: u32,
+    /// The column, zero-based.
     pub col: u16,
+    /// The format the cell was written with.
     pub look: Look,
 }
 
@@ -126,12 +133,16 @@ pub(crate) fn body_formats(t: &Template) -> (Format, Format) {
 
 /// What the writer needs besides the project: the layout and the title's parts.
 pub struct Layout<'a> {
+    /// The layout definition: labels, title pattern, fonts, widths, print settings.
     pub template: &'a Template,
+    /// What the command line says of the title (region, year, 附表 label).
     pub parts: &'a TitleParts,
+    /// The template's formats, built once and shared by every sheet written.
     pub styles: Styles,
 }
 
 impl<'a> Layout<'a> {
+    /// The layout to write tables in, its formats built from `template`.
     pub fn new(template: &'a Template, parts: &'a TitleParts) -> Layout<'a> {
         Layout {
             template,

@@ -119,11 +119,14 @@ pub(super) const FUNDS_BLOCK: &[&str] = &["资金情况", "项目资金", "资�
 /// The unit money is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
+    /// 万元, the unit tables and the model use.
     Wan,
+    /// 元, as budget systems and some departments write amounts.
     Yuan,
 }
 
 impl Unit {
+    /// The unit as a table writes it (万元, 元).
     pub fn as_str(self) -> &'static str {
         match self {
             Unit::Wan => "万元",
