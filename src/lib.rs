@@ -61,42 +61,79 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
 }
 
 /// Reads every workbook under `paths` (files, or directories walked recursively in
-/// name order) and returns every table found, in input order, with the findings.
+/// name order) and returns every table found, in input order, with the findings; the
+/// default [`Limits`] and no progress. [`Extract`] sets those.
 ///
 /// Never fails: a file that cannot be read becomes an `unreadable-file` or `no-table`
 /// error diagnostic, and the other files are still read.
 pub fn extract(paths: &[PathBuf]) -> Extraction {
-    extract_with(paths, |_| {})
+    Extract::new().run(paths)
 }
 
-/// As [`extract`], calling `progress` once per file read (from any thread).
-pub fn extract_with(paths: &[PathBuf], progress: impl Fn(&Path) + Sync) -> Extraction {
-    extract_walked(inputs(paths), &Limits::default(), progress)
+/// Reading a batch, set up as needed: `Extract::new().limits(l).progress(f).run(&paths)`.
+/// What was walked past is in [`Extraction::left_out`].
+#[derive(Debug, Clone)]
+pub struct Extract<P = fn(&Path)> {
+    limits: Limits,
+    progress: P,
 }
 
-/// As [`extract_with`], on inputs already walked (to size a progress bar first),
-/// within `limits`.
-pub fn extract_walked(
-    walked: Walked,
-    limits: &Limits,
-    progress: impl Fn(&Path) + Sync,
-) -> Extraction {
-    let mut out = Extraction {
-        projects: Vec::new(),
-        diagnostics: walked.diagnostics,
-        files: walked.files.iter().map(|f| f.display.clone()).collect(),
-    };
-    for_each_file(
-        &walked.files,
-        limits,
-        progress,
-        |p, d| (p, d),
-        |(projects, diagnostics)| {
-            out.projects.extend(projects);
-            out.diagnostics.extend(diagnostics);
-        },
-    );
-    out
+impl Default for Extract {
+    fn default() -> Extract {
+        Extract::new()
+    }
+}
+
+impl Extract {
+    /// The default limits, no progress.
+    pub fn new() -> Extract {
+        Extract {
+            limits: Limits::default(),
+            progress: |_| {},
+        }
+    }
+}
+
+impl<P: Fn(&Path) + Sync> Extract<P> {
+    /// What one file may cost before it is refused.
+    pub fn limits(mut self, limits: Limits) -> Extract<P> {
+        self.limits = limits;
+        self
+    }
+
+    /// Called once per file read, from any thread (a progress bar's step).
+    pub fn progress<Q: Fn(&Path) + Sync>(self, progress: Q) -> Extract<Q> {
+        Extract {
+            limits: self.limits,
+            progress,
+        }
+    }
+
+    /// Walks `paths` and reads what was found.
+    pub fn run(&self, paths: &[PathBuf]) -> Extraction {
+        self.run_walked(inputs(paths))
+    }
+
+    /// Reads inputs already walked (to size a progress bar first).
+    pub fn run_walked(&self, walked: Walked) -> Extraction {
+        let mut out = Extraction {
+            projects: Vec::new(),
+            left_out: walked.notes(),
+            diagnostics: walked.diagnostics,
+            files: walked.files.iter().map(|f| f.display.clone()).collect(),
+        };
+        for_each_file(
+            &walked.files,
+            &self.limits,
+            &self.progress,
+            |p, d| (p, d),
+            |(projects, diagnostics)| {
+                out.projects.extend(projects);
+                out.diagnostics.extend(diagnostics);
+            },
+        );
+        out
+    }
 }
 
 /// Files read at a time by [`for_each_file`]: enough to keep every core busy, few

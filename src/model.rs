@@ -274,6 +274,11 @@ pub struct Extraction {
     /// The files read, as findings name them, in input order.
     #[serde(default, skip)]
     pub files: Vec<String>,
+    /// What was left out while walking the folders (files that are no spreadsheets,
+    /// pipes and devices, folders reached twice through a link), one line each in
+    /// Chinese, for the caller to show: never printed by the library.
+    #[serde(default, skip)]
+    pub left_out: Vec<String>,
 }
 
 impl Extraction {

@@ -58,7 +58,10 @@ pub(crate) fn read_inputs(
 ) -> (usize, jixiao::model::Extraction) {
     let files = walked.files.len();
     let bar = progress_bar(files);
-    let extraction = jixiao::extract_walked(walked, limits, |_| bar.inc(1));
+    let extraction = jixiao::Extract::new()
+        .limits(*limits)
+        .progress(|_| bar.inc(1))
+        .run_walked(walked);
     bar.finish_and_clear();
     (files, extraction)
 }

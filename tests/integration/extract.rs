@@ -577,3 +577,30 @@ fn a_zip_of_workbooks_is_read_in_place_with_its_chinese_names() {
     );
     assert_eq!(x.projects.len(), 4);
 }
+
+/// The library reads as the command does and prints nothing: what a walk passed by is
+/// returned, and the limits are the caller's.
+#[test]
+fn the_library_returns_what_it_left_out_and_takes_its_limits() {
+    let dir = Workdir::new();
+    dir.write("收件箱/seed.xlsx", &samples::all()[0].bytes);
+    dir.write("收件箱/说明.docx", b"not a workbook");
+    let steps = std::sync::atomic::AtomicUsize::new(0);
+    let inbox = vec![dir.path().join("收件箱")];
+    let x = jixiao::Extract::new()
+        .progress(|_| {
+            steps.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        })
+        .run(&inbox);
+    assert_eq!(x.projects.len(), 4);
+    assert_eq!(steps.into_inner(), 1);
+    assert_eq!(x.left_out.len(), 1, "{:?}", x.left_out);
+    assert!(x.left_out[0].contains("说明.docx"), "{:?}", x.left_out);
+    let tight = jixiao::read::Limits {
+        max_cells: 10,
+        ..jixiao::read::Limits::default()
+    };
+    let x = jixiao::Extract::new().limits(tight).run(&inbox);
+    assert!(x.projects.is_empty());
+    assert_eq!(x.diagnostics[0].rule.as_str(), "unreadable-file");
+}
