@@ -82,7 +82,7 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
     }
     spinner.set_message(format!("正在写出汇总工作簿（{} 个项目）", projects.len()));
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let bytes = write::merged_workbook(
+    let (bytes, continued) = write::merged_workbook_within(
         projects,
         superseded,
         *prefer,
@@ -90,10 +90,15 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
         submissions.as_deref(),
         reconciliation.as_ref(),
         &layout,
+        write::MAX_ROWS,
     )
     .context("生成汇总工作簿失败")?;
     output.write(|w| w.write_all(&bytes))?;
     spinner.finish_and_clear();
+    // A sheet past Excel's row limit went on on another: say where.
+    for c in &continued {
+        note!("{}：{}", args.output.display(), c.describe(write::MAX_ROWS));
+    }
     let total = jixiao::aggregate::grand_total(projects);
     // Files left out as jixiao's own outputs were not merged: they are not counted.
     let own = diagnostics

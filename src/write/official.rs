@@ -444,3 +444,12 @@ fn merge_runs(
 pub(crate) fn height(lines: u32) -> f64 {
     lines as f64 * LINE_HEIGHT + 6.0
 }
+
+/// How many rows [`write_project`] takes for `p`: the label, title and unit lines, the
+/// two header lines, one line per source of funds, the goal, the grid's header and
+/// one line per indicator (one blank line when there is none).
+pub(crate) fn table_rows(p: &Project) -> u32 {
+    let funds = 3 + p.funds.other.len();
+    let grid = 1 + p.indicators.len().max(1);
+    u32::try_from(6 + funds + grid).unwrap_or(u32::MAX)
+}
