@@ -170,18 +170,36 @@ pub fn merged_workbook_within(
         budget::write_budget(ws, l.template, r)?;
     }
     let mut links = links::Links::default();
+    let named: HashSet<(&str, &str, &str)> = diagnostics
+        .iter()
+        .filter_map(|d| Some((d.file.as_str(), d.sheet.as_deref()?, d.cell.as_deref()?)))
+        .collect();
+    let mut streamed = 1;
     for (dept, group) in aggregate::group_by(projects, aggregate::department_of) {
         let first = names.unique(&dept);
         let mut name = first.clone();
         let mut start = 0;
         let mut part = 1;
         while start < group.len() {
-            let ws = wb.add_worksheet().set_name(&name)?;
+            // The official layout is written row by row, so a department's sheet
+            // streams to a temporary file (a stage's layout is not: it is kept).
+            let ws = if streams(l) && streamed < MAX_STREAMED_SHEETS {
+                streamed += 1;
+                wb.add_worksheet_with_constant_memory()?
+            } else {
+                wb.add_worksheet()
+            };
+            let ws = ws.set_name(&name)?;
             let placed = write_stacked(ws, l, &group[start..], max_rows)?;
-            for (p, placed) in group[start..].iter().zip(&placed) {
-                links.add(&p.source, &name, placed.clone());
+            let count = placed.len();
+            // Only the cells a finding names are kept, to link the finding to.
+            for (p, placed) in group[start..].iter().zip(placed) {
+                let file = p.source.file.as_str();
+                let sheet = p.source.sheet.as_str();
+                let kept = placed.only(|cell| named.contains(&(file, sheet, cell)));
+                links.add(&p.source, &name, kept);
             }
-            start += placed.len();
+            start += count;
             if start < group.len() {
                 part += 1;
                 let next = names.continued(&dept, part);
@@ -197,6 +215,16 @@ pub fn merged_workbook_within(
     let ws = wb.add_worksheet().set_name(names.unique("问题清单"))?;
     rollup::write_issues(ws, l.template, diagnostics, &links)?;
     Ok((wb.save_to_buffer()?, continued))
+}
+
+/// At most this many sheets of a merged workbook stream to temporary files (each
+/// holds one open until the workbook is saved); the rest are kept in memory.
+const MAX_STREAMED_SHEETS: usize = 256;
+
+/// True when `l` writes its tables row by row, as a sheet in constant-memory mode
+/// takes them: the official layout does, a stage's does not.
+fn streams(l: &Layout<'_>) -> bool {
+    l.template.form.is_none()
 }
 
 /// A workbook of one project in the layout of `l` (the official one, or a stage's).

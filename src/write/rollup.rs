@@ -154,7 +154,7 @@ impl Pages {
             sheet: name.clone(),
             first: what(),
         });
-        let ws = wb.add_worksheet().set_name(&name)?;
+        let ws = wb.add_worksheet_with_constant_memory()?.set_name(&name)?;
         for (c, (h, w)) in HEADERS.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *h, &f.head)?;
             ws.set_column_width(c as u16, *w)?;
@@ -211,7 +211,7 @@ pub fn write_rollup(
 ) -> Result<Vec<Continued>, XlsxError> {
     let f = Formats::new(t);
     let name = names.unique("汇总");
-    wb.add_worksheet().set_name(&name)?;
+    wb.add_worksheet_with_constant_memory()?.set_name(&name)?;
     let index = wb.worksheets().len() - 1;
     let mut pages = Pages {
         sheets: vec![(index, name, HEADER_ROW + 1, HEADER_ROW + 1)],
