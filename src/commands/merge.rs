@@ -53,8 +53,10 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
     if let Some(r) = &reconciliation {
         merged.diagnostics.extend(r.diagnostics.iter().cloned());
     }
+    // The writer takes the projects, to let each go once its sheet is written.
+    let batch = std::mem::take(&mut merged.projects);
+    let projects = &batch;
     let jixiao::batch::Merged {
-        projects,
         superseded,
         prefer,
         diagnostics,
@@ -82,8 +84,9 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
     }
     spinner.set_message(format!("正在写出汇总工作簿（{} 个项目）", projects.len()));
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let total = jixiao::aggregate::grand_total(projects);
     let (bytes, continued) = write::merged_workbook_within(
-        projects,
+        batch,
         superseded,
         *prefer,
         diagnostics,
@@ -99,7 +102,6 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
     for c in &continued {
         note!("{}：{}", args.output.display(), c.describe(write::MAX_ROWS));
     }
-    let total = jixiao::aggregate::grand_total(projects);
     // Files left out as jixiao's own outputs were not merged: they are not counted.
     let own = diagnostics
         .iter()

@@ -12,6 +12,7 @@ pub mod rollup;
 pub mod scores;
 pub mod stage;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
@@ -122,8 +123,8 @@ fn grouped(n: u32) -> String {
 /// than a sheet.
 #[allow(clippy::too_many_arguments)]
 #[doc(hidden)]
-pub fn merged_workbook_within(
-    projects: &[Project],
+pub fn merged_workbook_within<'p>(
+    projects: impl Into<Cow<'p, [Project]>>,
     superseded: &[Superseded],
     prefer: crate::versions::Prefer,
     diagnostics: &[Diagnostic],
@@ -132,6 +133,7 @@ pub fn merged_workbook_within(
     l: &Layout<'_>,
     max_rows: u32,
 ) -> Result<(Vec<u8>, Vec<Continued>), XlsxError> {
+    let mut projects: Cow<'p, [Project]> = projects.into();
     if projects.iter().any(needs_fit) || superseded.iter().any(|s| needs_fit(&s.project)) {
         let projects: Vec<Project> = projects.iter().map(fit_project).collect();
         let superseded: Vec<Superseded> = superseded
@@ -142,7 +144,7 @@ pub fn merged_workbook_within(
             })
             .collect();
         return merged_workbook_within(
-            &projects,
+            projects,
             &superseded,
             prefer,
             diagnostics,
@@ -155,11 +157,11 @@ pub fn merged_workbook_within(
     let mut wb = output_workbook(Some("merge"));
     let mut names = SheetNames::default();
     let mut continued = rollup::write_rollup(
-        &mut wb, &mut names, l.template, projects, superseded, prefer, max_rows,
+        &mut wb, &mut names, l.template, &projects, superseded, prefer, max_rows,
     )?;
-    if scores::has_self_evaluations(projects) {
+    if scores::has_self_evaluations(&projects) {
         let ws = wb.add_worksheet().set_name(names.unique("自评得分"))?;
-        scores::write_scores(ws, l.template, projects)?;
+        scores::write_scores(ws, l.template, &projects)?;
     }
     if let Some(subs) = submissions {
         let ws = wb.add_worksheet().set_name(names.unique("报送情况"))?;
@@ -175,12 +177,23 @@ pub fn merged_workbook_within(
         .filter_map(|d| Some((d.file.as_str(), d.sheet.as_deref()?, d.cell.as_deref()?)))
         .collect();
     let mut streamed = 1;
-    for (dept, group) in aggregate::group_by(projects, aggregate::department_of) {
+    // Each department's projects, by their place in the batch, in the order of
+    // aggregate::group_by: the department sheets are the last to read a project, so
+    // an owned batch lets each go once its sheet is written.
+    let mut departments: indexmap::IndexMap<String, Vec<usize>> = indexmap::IndexMap::new();
+    for (i, p) in projects.iter().enumerate() {
+        departments
+            .entry(aggregate::department_of(p))
+            .or_default()
+            .push(i);
+    }
+    for (dept, indices) in departments {
         let first = names.unique(&dept);
         let mut name = first.clone();
         let mut start = 0;
         let mut part = 1;
-        while start < group.len() {
+        while start < indices.len() {
+            let group: Vec<&Project> = indices[start..].iter().map(|&i| &projects[i]).collect();
             // The official layout is written row by row, so a department's sheet
             // streams to a temporary file (a stage's layout is not: it is kept).
             let ws = if streams(l) && streamed < MAX_STREAMED_SHEETS {
@@ -190,17 +203,23 @@ pub fn merged_workbook_within(
                 wb.add_worksheet()
             };
             let ws = ws.set_name(&name)?;
-            let placed = write_stacked(ws, l, &group[start..], max_rows)?;
+            let placed = write_stacked(ws, l, &group, max_rows)?;
             let count = placed.len();
             // Only the cells a finding names are kept, to link the finding to.
-            for (p, placed) in group[start..].iter().zip(placed) {
+            for (p, placed) in group.iter().zip(placed) {
                 let file = p.source.file.as_str();
                 let sheet = p.source.sheet.as_str();
                 let kept = placed.only(|cell| named.contains(&(file, sheet, cell)));
                 links.add(&p.source, &name, kept);
             }
+            drop(group);
+            if let Cow::Owned(batch) = &mut projects {
+                for &i in &indices[start..start + count] {
+                    batch[i] = Project::default();
+                }
+            }
             start += count;
-            if start < group.len() {
+            if start < indices.len() {
                 part += 1;
                 let next = names.continued(&dept, part);
                 continued.push(Continued {
