@@ -54,8 +54,10 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
     if let Some(r) = &reconciliation {
         merged.diagnostics.extend(r.diagnostics.iter().cloned());
     }
+    // The writer takes the projects, to let each go once its sheet is written.
+    let batch = std::mem::take(&mut merged.projects);
+    let projects = &batch;
     let jixiao::batch::Merged {
-        projects,
         superseded,
         prefer,
         diagnostics,
@@ -83,19 +85,24 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
     }
     spinner.set_message(format!("正在写出汇总工作簿（{} 个项目）", projects.len()));
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let bytes = write::merged_workbook(
-        projects,
+    let total = jixiao::aggregate::grand_total(projects);
+    let (bytes, continued) = write::merged_workbook_within(
+        batch,
         superseded,
         *prefer,
         diagnostics,
         submissions.as_deref(),
         reconciliation.as_ref(),
         &layout,
+        write::MAX_ROWS,
     )
     .context("生成汇总工作簿失败")?;
     output.write(|w| w.write_all(&bytes))?;
     spinner.finish_and_clear();
-    let total = jixiao::aggregate::grand_total(projects);
+    // A sheet past Excel's row limit went on on another: say where.
+    for c in &continued {
+        note!("{}：{}", args.output.display(), c.describe(write::MAX_ROWS));
+    }
     // Files left out as jixiao's own outputs were not merged: they are not counted.
     let own = diagnostics
         .iter()

@@ -202,6 +202,8 @@ impl TableBuilder<'_> {
         } else {
             self.indicators(head, head.first_data_row, end)
         };
+        // A batch holds every table until it is written: no spare room in each.
+        project.indicators.shrink_to_fit();
         if let Some(c) = head.shifted {
             self.diagnostics.push(Diagnostic::at(
                 Rule::LevelColumns,

@@ -12,6 +12,7 @@ pub mod rollup;
 pub mod scores;
 pub mod stage;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
@@ -60,6 +61,77 @@ pub fn merged_workbook(
     budget: Option<&crate::budget::Reconciliation>,
     l: &Layout<'_>,
 ) -> Result<Vec<u8>, XlsxError> {
+    merged_workbook_within(
+        projects,
+        superseded,
+        prefer,
+        diagnostics,
+        submissions,
+        budget,
+        l,
+        MAX_ROWS,
+    )
+    .map(|(bytes, _)| bytes)
+}
+
+/// Excel's rows on a sheet.
+pub const MAX_ROWS: u32 = 1_048_576;
+
+/// A sheet that a long list continued on past the row limit: the sheet it continues,
+/// the continuation's name, and the first thing (a project) it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Continued {
+    pub from: String,
+    pub sheet: String,
+    pub first: String,
+}
+
+impl Continued {
+    /// What the user is told.
+    pub fn describe(&self, max_rows: u32) -> String {
+        format!(
+            "工作表“{}”超过 Excel 每个工作表 {} 行的上限，自{}起续写在工作表“{}”",
+            self.from,
+            grouped(max_rows),
+            self.first,
+            self.sheet
+        )
+    }
+}
+
+/// `n` with its thousands grouped: 1,048,576.
+fn grouped(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// [`merged_workbook`] with sheets of at most `max_rows` rows: a department's tables
+/// (or the 汇总's rows) that would pass it continue on a new sheet, named after it
+/// with “（续）”, and each such continuation is returned. Tests pass a small limit.
+///
+/// # Errors
+/// When rust_xlsxwriter refuses a cell or a sheet, or one table alone is taller
+/// than a sheet.
+#[allow(clippy::too_many_arguments)]
+#[doc(hidden)]
+pub fn merged_workbook_within<'p>(
+    projects: impl Into<Cow<'p, [Project]>>,
+    superseded: &[Superseded],
+    prefer: crate::versions::Prefer,
+    diagnostics: &[Diagnostic],
+    submissions: Option<&[crate::season::Submission]>,
+    budget: Option<&crate::budget::Reconciliation>,
+    l: &Layout<'_>,
+    max_rows: u32,
+) -> Result<(Vec<u8>, Vec<Continued>), XlsxError> {
+    let mut projects: Cow<'p, [Project]> = projects.into();
     if projects.iter().any(needs_fit) || superseded.iter().any(|s| needs_fit(&s.project)) {
         let projects: Vec<Project> = projects.iter().map(fit_project).collect();
         let superseded: Vec<Superseded> = superseded
@@ -69,23 +141,25 @@ pub fn merged_workbook(
                 by: s.by.clone(),
             })
             .collect();
-        return merged_workbook(
-            &projects,
+        return merged_workbook_within(
+            projects,
             &superseded,
             prefer,
             diagnostics,
             submissions,
             budget,
             l,
+            max_rows,
         );
     }
     let mut wb = output_workbook(Some("merge"));
     let mut names = SheetNames::default();
-    let ws = wb.add_worksheet().set_name(names.unique("汇总"))?;
-    rollup::write_rollup(ws, l.template, projects, superseded, prefer)?;
-    if scores::has_self_evaluations(projects) {
+    let mut continued = rollup::write_rollup(
+        &mut wb, &mut names, l.template, &projects, superseded, prefer, max_rows,
+    )?;
+    if scores::has_self_evaluations(&projects) {
         let ws = wb.add_worksheet().set_name(names.unique("自评得分"))?;
-        scores::write_scores(ws, l.template, projects)?;
+        scores::write_scores(ws, l.template, &projects)?;
     }
     if let Some(subs) = submissions {
         let ws = wb.add_worksheet().set_name(names.unique("报送情况"))?;
@@ -96,16 +170,78 @@ pub fn merged_workbook(
         budget::write_budget(ws, l.template, r)?;
     }
     let mut links = links::Links::default();
-    for (dept, group) in aggregate::group_by(projects, aggregate::department_of) {
-        let name = names.unique(&dept);
-        let ws = wb.add_worksheet().set_name(&name)?;
-        for (p, placed) in group.iter().zip(write_stacked(ws, l, &group)?) {
-            links.add(&p.source, &name, placed);
+    let named: HashSet<(&str, &str, &str)> = diagnostics
+        .iter()
+        .filter_map(|d| Some((d.file.as_str(), d.sheet.as_deref()?, d.cell.as_deref()?)))
+        .collect();
+    let mut streamed = 1;
+    // Each department's projects, by their place in the batch, in the order of
+    // aggregate::group_by: the department sheets are the last to read a project, so
+    // an owned batch lets each go once its sheet is written.
+    let mut departments: indexmap::IndexMap<String, Vec<usize>> = indexmap::IndexMap::new();
+    for (i, p) in projects.iter().enumerate() {
+        departments
+            .entry(aggregate::department_of(p))
+            .or_default()
+            .push(i);
+    }
+    for (dept, indices) in departments {
+        let first = names.unique(&dept);
+        let mut name = first.clone();
+        let mut start = 0;
+        let mut part = 1;
+        while start < indices.len() {
+            let group: Vec<&Project> = indices[start..].iter().map(|&i| &projects[i]).collect();
+            // The official layout is written row by row, so a department's sheet
+            // streams to a temporary file (a stage's layout is not: it is kept).
+            let ws = if streams(l) && streamed < MAX_STREAMED_SHEETS {
+                streamed += 1;
+                wb.add_worksheet_with_constant_memory()?
+            } else {
+                wb.add_worksheet()
+            };
+            let ws = ws.set_name(&name)?;
+            let placed = write_stacked(ws, l, &group, max_rows)?;
+            let count = placed.len();
+            // Only the cells a finding names are kept, to link the finding to.
+            for (p, placed) in group.iter().zip(placed) {
+                let file = p.source.file.as_str();
+                let sheet = p.source.sheet.as_str();
+                let kept = placed.only(|cell| named.contains(&(file, sheet, cell)));
+                links.add(&p.source, &name, kept);
+            }
+            drop(group);
+            if let Cow::Owned(batch) = &mut projects {
+                for &i in &indices[start..start + count] {
+                    batch[i] = Project::default();
+                }
+            }
+            start += count;
+            if start < indices.len() {
+                part += 1;
+                let next = names.continued(&dept, part);
+                continued.push(Continued {
+                    from: name,
+                    sheet: next.clone(),
+                    first: format!("第 {} 个项目", start + 1),
+                });
+                name = next;
+            }
         }
     }
     let ws = wb.add_worksheet().set_name(names.unique("问题清单"))?;
     rollup::write_issues(ws, l.template, diagnostics, &links)?;
-    wb.save_to_buffer()
+    Ok((wb.save_to_buffer()?, continued))
+}
+
+/// At most this many sheets of a merged workbook stream to temporary files (each
+/// holds one open until the workbook is saved); the rest are kept in memory.
+const MAX_STREAMED_SHEETS: usize = 256;
+
+/// True when `l` writes its tables row by row, as a sheet in constant-memory mode
+/// takes them: the official layout does, a stage's does not.
+fn streams(l: &Layout<'_>) -> bool {
+    l.template.form.is_none()
 }
 
 /// A workbook of one project in the layout of `l` (the official one, or a stage's).
@@ -121,7 +257,7 @@ pub fn project_workbook(p: &Project, l: &Layout<'_>) -> Result<Vec<u8>, XlsxErro
     let ws = wb
         .add_worksheet()
         .set_name(names.unique(p.level2_project.as_deref().unwrap_or("绩效目标表")))?;
-    write_stacked(ws, l, &[p])?;
+    write_stacked(ws, l, &[p], MAX_ROWS)?;
     wb.save_to_buffer()
 }
 
@@ -187,12 +323,14 @@ pub(crate) fn write_table(
     }
 }
 
-/// Projects down one sheet, each on its own printed page; where each one's source
-/// cells were written, in order.
+/// Projects down one sheet, each on its own printed page, as many of them as fit in
+/// `max_rows` rows (at least one); where each one's source cells were written, in
+/// order, one for each table written.
 fn write_stacked(
     ws: &mut rust_xlsxwriter::Worksheet,
     l: &Layout<'_>,
     projects: &[&Project],
+    max_rows: u32,
 ) -> Result<Vec<official::Placements>, XlsxError> {
     official::set_up_sheet(ws, l.template)?;
     let mut row = 0;
@@ -200,10 +338,21 @@ fn write_stacked(
     let mut heads = Vec::new();
     let mut placed = Vec::with_capacity(projects.len());
     for (i, p) in projects.iter().enumerate() {
+        let rows = table_rows(l, p)?;
+        if u64::from(row) + u64::from(rows) > u64::from(max_rows) {
+            if i > 0 {
+                break;
+            }
+            return Err(XlsxError::ParameterError(format!(
+                "项目“{}”的表格有 {rows} 行，超过 Excel 每个工作表 {max_rows} 行的上限",
+                p.level2_project.as_deref().unwrap_or("")
+            )));
+        }
         if i > 0 {
             breaks.push(row);
         }
         let written = write_table(ws, l, row, p)?;
+        debug_assert_eq!(written.next, row + rows, "table_rows is the table's height");
         heads.push(written.grid_header);
         row = written.next + 1;
         placed.push(written.placements);
@@ -219,6 +368,16 @@ fn write_stacked(
         ws.set_repeat_rows(head, head)?;
     }
     Ok(placed)
+}
+
+/// How many rows `p`'s table takes in the layout `l`: counted for the official layout,
+/// written on a scratch sheet for a stage's.
+fn table_rows(l: &Layout<'_>, p: &Project) -> Result<u32, XlsxError> {
+    if l.template.form.is_some() {
+        let mut scratch = rust_xlsxwriter::Worksheet::new();
+        return Ok(write_table(&mut scratch, l, 0, p)?.next);
+    }
+    Ok(official::table_rows(p))
 }
 
 /// Sheet names Excel accepts: no `[]:*?/\`, at most 31 characters, unique.
@@ -260,6 +419,23 @@ impl SheetNames {
         }
         self.used.insert(name.to_lowercase());
         name
+    }
+
+    /// The name of the `part`th sheet of `wanted` (2 and on), which a sheet past the
+    /// row limit continues on: “（续）”, then “（续3）”…, the name clipped to make room.
+    pub fn continued(&mut self, wanted: &str, part: usize) -> String {
+        let suffix = if part <= 2 {
+            "（续）".to_string()
+        } else {
+            format!("（续{part}）")
+        };
+        let clean: String = wanted
+            .chars()
+            .filter(|c| !"[]:*?/\\".contains(*c) && !c.is_control())
+            .collect();
+        let room = 31 - suffix.encode_utf16().count();
+        let base = prefix_within(clean.trim(), room, char::len_utf16);
+        self.unique(&format!("{base}{suffix}"))
     }
 }
 

@@ -111,6 +111,13 @@ impl Placements {
         self.cells.get(source).copied()
     }
 
+    /// Only the cells `keep` says yes to.
+    pub fn only(self, keep: impl Fn(&str) -> bool) -> Placements {
+        Placements {
+            cells: self.cells.into_iter().filter(|(a1, _)| keep(a1)).collect(),
+        }
+    }
+
     /// True when `source` is one of the table's cells.
     pub fn contains(&self, source: &str) -> bool {
         self.cells.contains_key(source)
@@ -218,8 +225,13 @@ pub fn write_project(
     let last = COLS - 1;
     let mut placed = Placements::default();
     let mut r = header(ws, l, row, p, last, widths, &mut placed)?;
-    // The indicator grid.
+    // The indicator grid, written row by row (a sheet in constant-memory mode takes
+    // its rows in order): each merged range is declared on its first row.
     let head = r;
+    let rows = in_framework_order(&p.indicators);
+    // The grid's rows follow its header; one blank row when there is no indicator.
+    let end = head + rows.len().max(1) as u32;
+    ws.merge_range(head, 0, end, 0, "绩\n效\n指\n标", &s.head)?;
     for (c, label) in ["一级指标", "二级指标", "三级指标", "指标值", "说明"]
         .iter()
         .enumerate()
@@ -228,9 +240,28 @@ pub fn write_project(
     }
     ws.set_row_height(r, height(1))?;
     r += 1;
-    let rows = in_framework_order(&p.indicators);
+    // 一级 merged down its run; 二级 down its run within the 一级: a label's source cell
+    // is written where its run starts.
+    let (mut l1, mut l2) = (r, r);
     for (i, ind) in rows.iter().enumerate() {
         let rr = r + i as u32;
+        let starts1 = i == 0 || rows[i - 1].level1 != ind.level1;
+        let starts2 =
+            i == 0 || (&rows[i - 1].level1, &rows[i - 1].level2) != (&ind.level1, &ind.level2);
+        if starts1 {
+            l1 = rr;
+            let run = run_length(&rows[i..], |a, b| a.level1 == b.level1);
+            merge_down(ws, rr, run, 1, &ind.level1, &s.text)?;
+        }
+        if starts2 {
+            l2 = rr;
+            let run = run_length(&rows[i..], |a, b| {
+                (&a.level1, &a.level2) == (&b.level1, &b.level2)
+            });
+            merge_down(ws, rr, run, 2, &ind.level2, &s.text)?;
+        }
+        placed.put(ind.cells.level1.as_deref(), l1, 1, Look::Text);
+        placed.put(ind.cells.level2.as_deref(), l2, 2, Look::Text);
         let note = ind.note.as_deref().unwrap_or("");
         let c = &ind.cells;
         placed.put(c.value.as_deref().or(Some(&ind.cell)), rr, 4, Look::Text);
@@ -245,47 +276,11 @@ pub fn write_project(
             .max(wrapped_lines(&ind.level2, widths[2]));
         ws.set_row_height(rr, height(lines))?;
     }
-    // 一级 merged down its run; 二级 down its run within the 一级: a label's source cell
-    // is written where its run starts.
-    let (mut l1, mut l2) = (r, r);
-    for (i, ind) in rows.iter().enumerate() {
-        let rr = r + i as u32;
-        if i > 0 && rows[i - 1].level1 != ind.level1 {
-            l1 = rr;
-        }
-        if i > 0 && (&rows[i - 1].level1, &rows[i - 1].level2) != (&ind.level1, &ind.level2) {
-            l2 = rr;
-        }
-        placed.put(ind.cells.level1.as_deref(), l1, 1, Look::Text);
-        placed.put(ind.cells.level2.as_deref(), l2, 2, Look::Text);
-    }
-    merge_runs(
-        ws,
-        r,
-        &rows
-            .iter()
-            .map(|i| (i.level1.as_str(), ""))
-            .collect::<Vec<_>>(),
-        1,
-        &s.text,
-    )?;
-    merge_runs(
-        ws,
-        r,
-        &rows
-            .iter()
-            .map(|i| (i.level1.as_str(), i.level2.as_str()))
-            .collect::<Vec<_>>(),
-        2,
-        &s.text,
-    )?;
-    let end = r + rows.len().max(1) as u32 - 1;
     if rows.is_empty() {
         for c in 1..COLS {
             ws.write_blank(r, c, &s.text)?;
         }
     }
-    ws.merge_range(head, 0, end, 0, "绩\n效\n指\n标", &s.head)?;
     Ok(Written {
         grid_header: head,
         next: end + 1,
@@ -398,6 +393,14 @@ fn header(
             .map(|(k, v)| (k.clone(), Some(*v), format!("funds.other.{k}"))),
     );
     let first = r;
+    ws.merge_range(
+        first,
+        0,
+        first + lines.len() as u32 - 1,
+        1,
+        "资金情况",
+        &s.label,
+    )?;
     for (label, amount, key) in &lines {
         placed.put(cell(key), r, 3, Look::Money);
         ws.write_string_with_format(r, 2, label, &s.label)?;
@@ -408,7 +411,6 @@ fn header(
         ws.set_row_height(r, height(1))?;
         r += 1;
     }
-    ws.merge_range(first, 0, r - 1, 1, "资金情况", &s.label)?;
 
     ws.merge_range(r, 0, r, 1, "年度总体目标", &s.label)?;
     placed.put(cell("goal"), r, 2, Look::Left);
@@ -421,37 +423,37 @@ fn header(
     Ok(r + 1)
 }
 
-/// Writes `keys` down column `col` from `row`, merging runs of equal keys; the cell
-/// shows the key's 一级 part in column B and its 二级 part in column C.
-fn merge_runs(
+/// How many of `rows`, from the first, are in one run with it.
+fn run_length<T>(rows: &[T], same: impl Fn(&T, &T) -> bool) -> u32 {
+    rows.iter().take_while(|r| same(&rows[0], r)).count() as u32
+}
+
+/// `label` in column `col` from `row`, merged down `run` rows when there are several.
+fn merge_down(
     ws: &mut Worksheet,
     row: u32,
-    keys: &[(&str, &str)],
+    run: u32,
     col: u16,
+    label: &str,
     f: &Format,
 ) -> Result<(), XlsxError> {
-    let mut start = 0;
-    while start < keys.len() {
-        let mut end = start;
-        while end + 1 < keys.len() && keys[end + 1] == keys[start] {
-            end += 1;
-        }
-        let label = if col == 1 {
-            keys[start].0
-        } else {
-            keys[start].1
-        };
-        let (r0, r1) = (row + start as u32, row + end as u32);
-        if r0 == r1 {
-            ws.write_string_with_format(r0, col, label, f)?;
-        } else {
-            ws.merge_range(r0, col, r1, col, label, f)?;
-        }
-        start = end + 1;
+    if run > 1 {
+        ws.merge_range(row, col, row + run - 1, col, label, f)?;
+    } else {
+        ws.write_string_with_format(row, col, label, f)?;
     }
     Ok(())
 }
 
 pub(crate) fn height(lines: u32) -> f64 {
     lines as f64 * LINE_HEIGHT + 6.0
+}
+
+/// How many rows [`write_project`] takes for `p`: the label, title and unit lines, the
+/// two header lines, one line per source of funds, the goal, the grid's header and
+/// one line per indicator (one blank line when there is none).
+pub(crate) fn table_rows(p: &Project) -> u32 {
+    let funds = 3 + p.funds.other.len();
+    let grid = 1 + p.indicators.len().max(1);
+    u32::try_from(6 + funds + grid).unwrap_or(u32::MAX)
 }

@@ -3,13 +3,16 @@
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Format, FormatAlign, FormatUnderline, Formula, Url, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Format, FormatAlign, FormatUnderline, Formula, Url, Workbook, Worksheet, XlsxError,
+};
 
 use crate::aggregate::{self, indicator_stats};
 use crate::model::{Diagnostic, Project, Severity};
 use crate::template::Template;
 use crate::text::column_name;
 use crate::write::links::Links;
+use crate::write::{Continued, SheetNames};
 
 const HEADERS: &[(&str, f64)] = &[
     ("序号", 6.0),
@@ -99,41 +102,152 @@ pub fn rollup_title(projects: &[Project]) -> String {
     }
 }
 
-/// Writes the 汇总 sheet.
+/// The 汇总 sheet and, when its rows would pass `max_rows`, the sheets that continue
+/// it (“汇总（续）”, with the column headers on their first row): what it wrote, in
+/// order, and where the rows of a range lie.
+struct Pages {
+    /// Each sheet: its index in the workbook, its name, its first data row and its
+    /// last row written so far.
+    sheets: Vec<(usize, String, u32, u32)>,
+    max_rows: u32,
+    /// The sheets it continued on.
+    continued: Vec<Continued>,
+}
+
+/// A row of the roll-up: which of its sheets, and the row on it.
+#[derive(Clone, Copy)]
+struct At {
+    page: usize,
+    row: u32,
+}
+
+impl Pages {
+    fn ws<'w>(&self, wb: &'w mut Workbook) -> Result<&'w mut Worksheet, XlsxError> {
+        wb.worksheet_from_index(self.sheets.last().map_or(0, |s| s.0))
+    }
+
+    fn page(&self) -> usize {
+        self.sheets.len() - 1
+    }
+
+    /// The row to write at `r` on the current sheet, or the first data row of a new
+    /// sheet when `r` is past the limit.
+    fn row(
+        &mut self,
+        wb: &mut Workbook,
+        names: &mut SheetNames,
+        t: &Template,
+        f: &Formats,
+        r: u32,
+        what: impl FnOnce() -> String,
+    ) -> Result<u32, XlsxError> {
+        if r < self.max_rows {
+            if let Some(last) = self.sheets.last_mut() {
+                last.3 = last.3.max(r);
+            }
+            return Ok(r);
+        }
+        let base = &self.sheets[0].1;
+        let name = names.continued(base, self.sheets.len() + 1);
+        self.continued.push(Continued {
+            from: self.sheets[self.page()].1.clone(),
+            sheet: name.clone(),
+            first: what(),
+        });
+        let ws = wb.add_worksheet_with_constant_memory()?.set_name(&name)?;
+        for (c, (h, w)) in HEADERS.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &f.head)?;
+            ws.set_column_width(c as u16, *w)?;
+        }
+        print_setup(ws, t, 0)?;
+        let index = wb.worksheets().len() - 1;
+        self.sheets.push((index, name, 1, 1));
+        Ok(1)
+    }
+
+    /// The ranges from `from` to the row before `to` (the sum row), one for each
+    /// sheet they cross: `(sheet name unless it is the sum row's, first, last)`.
+    fn ranges(&self, from: At, to: At) -> Vec<(Option<&str>, u32, u32)> {
+        (from.page..=to.page)
+            .filter_map(|k| {
+                let (_, name, top, last) = &self.sheets[k];
+                let first = if k == from.page { from.row } else { *top };
+                let end = if k == to.page {
+                    to.row.checked_sub(1)?
+                } else {
+                    *last
+                };
+                let name = (k != to.page).then_some(name.as_str());
+                (first <= end).then_some((name, first, end))
+            })
+            .collect()
+    }
+}
+
+/// The roll-up's print settings, its header at `head`.
+fn print_setup(ws: &mut Worksheet, t: &Template, head: u32) -> Result<(), XlsxError> {
+    // No autofilter: sorting would scatter the 小计 rows among the projects.
+    ws.set_freeze_panes(head + 1, 0)?;
+    ws.set_paper_size(t.print.paper.code());
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(head, head)?;
+    Ok(())
+}
+
+/// Writes the 汇总 sheet, the first of `wb`, continued on further sheets past
+/// `max_rows` rows; returns the continuations.
 ///
 /// # Errors
 /// When rust_xlsxwriter refuses a cell.
 pub fn write_rollup(
-    ws: &mut Worksheet,
+    wb: &mut Workbook,
+    names: &mut SheetNames,
     t: &Template,
     projects: &[Project],
     superseded: &[crate::versions::Superseded],
     prefer: crate::versions::Prefer,
-) -> Result<(), XlsxError> {
+    max_rows: u32,
+) -> Result<Vec<Continued>, XlsxError> {
     let f = Formats::new(t);
+    let name = names.unique("汇总");
+    wb.add_worksheet_with_constant_memory()?.set_name(&name)?;
+    let index = wb.worksheets().len() - 1;
+    let mut pages = Pages {
+        sheets: vec![(index, name, HEADER_ROW + 1, HEADER_ROW + 1)],
+        max_rows: max_rows.max(HEADER_ROW + 2),
+        continued: Vec::new(),
+    };
     let last_col = HEADERS.len() as u16 - 1;
-    ws.merge_range(0, 0, 0, last_col, &rollup_title(projects), &f.title)?;
-    ws.set_row_height(0, 30)?;
-    ws.merge_range(
-        1,
-        last_col - 2,
-        1,
-        last_col,
-        &format!("单位：{}", t.unit),
-        &f.unit,
-    )?;
-    for (c, (h, w)) in HEADERS.iter().enumerate() {
-        ws.write_string_with_format(HEADER_ROW, c as u16, *h, &f.head)?;
-        ws.set_column_width(c as u16, *w)?;
+    {
+        let ws = pages.ws(wb)?;
+        ws.merge_range(0, 0, 0, last_col, &rollup_title(projects), &f.title)?;
+        ws.set_row_height(0, 30)?;
+        ws.merge_range(
+            1,
+            last_col - 2,
+            1,
+            last_col,
+            &format!("单位：{}", t.unit),
+            &f.unit,
+        )?;
+        for (c, (h, w)) in HEADERS.iter().enumerate() {
+            ws.write_string_with_format(HEADER_ROW, c as u16, *h, &f.head)?;
+            ws.set_column_width(c as u16, *w)?;
+        }
     }
     let mut r = HEADER_ROW + 1;
     let mut n = 0;
     let mut all_counts = [0usize; 4];
     for (dept, group) in aggregate::group_by(projects, aggregate::department_of) {
-        let first = r;
+        let mut first = None;
         let mut counts = [0usize; 4];
         for p in &group {
             n += 1;
+            r = pages.row(wb, names, t, &f, r, || format!("第 {n} 个项目"))?;
+            let page = pages.page();
+            first.get_or_insert(At { page, row: r });
+            let ws = pages.ws(wb)?;
             let stats = indicator_stats(p);
             let s = |o: &Option<String>| o.clone().unwrap_or_default();
             ws.write_number_with_format(r, 0, n as f64, &f.number)?;
@@ -181,12 +295,17 @@ pub fn write_rollup(
             r += 1;
         }
         let totals = aggregate::totals(group.iter().copied());
+        r = pages.row(wb, names, t, &f, r, || format!("“{dept} 小计”"))?;
+        let at = At {
+            page: pages.page(),
+            row: r,
+        };
+        let ranges = pages.ranges(first.unwrap_or(at), at);
         write_sum_row(
-            ws,
+            pages.ws(wb)?,
             &f,
             r,
-            first,
-            r - 1,
+            &ranges,
             &format!("{dept} 小计"),
             &totals,
             group.len(),
@@ -195,13 +314,29 @@ pub fn write_rollup(
         r += 1;
     }
     let all = aggregate::grand_total(projects);
+    r = pages.row(wb, names, t, &f, r, || "“合计”".to_string())?;
+    let at = At {
+        page: pages.page(),
+        row: r,
+    };
+    let mut ranges = pages.ranges(
+        At {
+            page: 0,
+            row: HEADER_ROW + 1,
+        },
+        at,
+    );
+    // Nothing above the 合计 on its sheet: the range is its header's next row, as
+    // when the sheet has no project.
+    if ranges.is_empty() {
+        ranges.push((None, HEADER_ROW + 1, HEADER_ROW + 1));
+    }
     // SUBTOTAL(9, …) leaves out the 小计 rows, which are SUBTOTALs themselves.
     write_sum_row(
-        ws,
+        pages.ws(wb)?,
         &f,
         r,
-        HEADER_ROW + 1,
-        r.saturating_sub(1).max(HEADER_ROW + 1),
+        &ranges,
         "合计",
         &all,
         projects.len(),
@@ -210,7 +345,8 @@ pub fn write_rollup(
     // Versions another submission replaced: listed below the 合计, greyed, not summed.
     if !superseded.is_empty() {
         r += 2;
-        ws.merge_range(
+        r = pages.row(wb, names, t, &f, r, || "未计入合计的重复报送".to_string())?;
+        pages.ws(wb)?.merge_range(
             r,
             0,
             r,
@@ -222,8 +358,12 @@ pub fn write_rollup(
             ),
             &f.sub_text,
         )?;
-        for crate::versions::Superseded { project: p, by } in superseded {
+        for (k, crate::versions::Superseded { project: p, by }) in superseded.iter().enumerate() {
             r += 1;
+            r = pages.row(wb, names, t, &f, r, || {
+                format!("第 {} 个未计入合计的重复报送", k + 1)
+            })?;
+            let ws = pages.ws(wb)?;
             let s = |o: &Option<String>| o.clone().unwrap_or_default();
             ws.write_string_with_format(r, 0, "—", &f.stale)?;
             ws.write_string_with_format(r, 1, s(&p.department), &f.stale)?;
@@ -247,13 +387,8 @@ pub fn write_rollup(
             ws.set_row_height(r, crate::write::official::height(lines))?;
         }
     }
-    // No autofilter: sorting would scatter the 小计 rows among the projects.
-    ws.set_freeze_panes(HEADER_ROW + 1, 0)?;
-    ws.set_paper_size(t.print.paper.code());
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
-    Ok(())
+    print_setup(wb.worksheet_from_index(index)?, t, HEADER_ROW)?;
+    Ok(pages.continued)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -261,8 +396,7 @@ fn write_sum_row(
     ws: &mut Worksheet,
     f: &Formats,
     r: u32,
-    first: u32,
-    last: u32,
+    ranges: &[(Option<&str>, u32, u32)],
     label: &str,
     totals: &aggregate::Totals,
     projects: usize,
@@ -282,25 +416,13 @@ fn write_sum_row(
         .enumerate()
     {
         let col = MONEY + k as u16;
-        let letter = column_name(col as u32);
-        let formula = Formula::new(format!(
-            "=SUBTOTAL(9,{letter}{}:{letter}{})",
-            first + 1,
-            last + 1
-        ))
-        .set_result(cached(*amount));
+        let formula = Formula::new(subtotal(col, ranges)).set_result(cached(*amount));
         ws.write_formula_with_format(r, col, formula, &f.sub_money)?;
     }
     // The indicator counts are summed too.
     for (k, count) in counts.iter().enumerate() {
         let col = 8 + k as u16;
-        let letter = column_name(col as u32);
-        let formula = Formula::new(format!(
-            "=SUBTOTAL(9,{letter}{}:{letter}{})",
-            first + 1,
-            last + 1
-        ))
-        .set_result(count.to_string());
+        let formula = Formula::new(subtotal(col, ranges)).set_result(count.to_string());
         ws.write_formula_with_format(r, col, formula, &f.sub_number)?;
     }
     for col in 12..HEADERS.len() as u16 {
@@ -309,6 +431,22 @@ fn write_sum_row(
     // Bold figures need a little more than a plain line.
     ws.set_row_height(r, crate::write::official::height(1) + 4.0)?;
     Ok(())
+}
+
+/// `=SUBTOTAL(9,F4:F9)` over column `col` of `ranges`, each on another sheet when it
+/// names one (`'汇总（续）'!F2:F9`).
+fn subtotal(col: u16, ranges: &[(Option<&str>, u32, u32)]) -> String {
+    let letter = column_name(col as u32);
+    let refs: Vec<String> = ranges
+        .iter()
+        .map(|(sheet, first, last)| {
+            let sheet = sheet
+                .map(|s| format!("'{}'!", s.replace('\'', "''")))
+                .unwrap_or_default();
+            format!("{sheet}{letter}{}:{letter}{}", first + 1, last + 1)
+        })
+        .collect();
+    format!("=SUBTOTAL(9,{})", refs.join(","))
 }
 
 /// The value Excel shows before recalculating, so any reader sees the sums.

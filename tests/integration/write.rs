@@ -853,3 +853,120 @@ fn source_files_are_named_under_the_folder_given_not_its_full_path() {
         }
     }
 }
+
+/// A department's sheet, and the 汇总, that would pass the row limit continue on new
+/// sheets (“（续）”): read back with calamine, every table is there once, no sheet
+/// passes the limit, and the 合计 is the same. The limit is made small here; Excel's
+/// is 1,048,576 rows.
+#[test]
+fn sheets_past_the_row_limit_continue_on_new_sheets() {
+    use calamine::{Data, Reader, Xlsx};
+    use rust_decimal::Decimal;
+    let seed = samples::seed();
+    let depts = [
+        "甲部门",
+        "乙部门名称很长很长很长很长很长很长很长很长很长很长很长很长",
+    ];
+    let projects: Vec<Project> = (0..100)
+        .map(|i| {
+            let mut p = seed[i % 4].clone();
+            p.department = Some(depts[i % 2].to_string());
+            p.level2_project = Some(format!("测试项目-{i:03}"));
+            p
+        })
+        .collect();
+    let expected_total: Decimal = projects.iter().filter_map(|p| p.funds.total).sum();
+    let template = jixiao::template::Template::default();
+    let parts = jixiao::template::TitleParts::default();
+    let layout = jixiao::write::Layout::new(&template, &parts);
+    let limit = 60;
+    let (bytes, continued) = jixiao::write::merged_workbook_within(
+        &projects,
+        &[],
+        Default::default(),
+        &[],
+        None,
+        None,
+        &layout,
+        limit,
+    )
+    .unwrap();
+    let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let names = wb.sheet_names();
+    for n in &names {
+        assert!(n.encode_utf16().count() <= 31, "{n}");
+    }
+    let unique: std::collections::HashSet<_> = names.iter().collect();
+    assert_eq!(unique.len(), names.len(), "{names:?}");
+    assert!(names.contains(&"汇总（续）".to_string()), "{names:?}");
+    assert!(names.contains(&"甲部门（续）".to_string()), "{names:?}");
+    assert!(names.contains(&"甲部门（续3）".to_string()), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("乙部门") && n.ends_with("（续）")),
+        "{names:?}"
+    );
+    // Every continuation is reported, each naming a sheet that exists.
+    assert!(continued.iter().any(|c| c.sheet == "汇总（续）"));
+    for c in &continued {
+        assert!(names.contains(&c.sheet), "{c:?}");
+        assert!(c.describe(limit).contains("续写在工作表"));
+    }
+    // Each table appears exactly once, on the department sheets, and no sheet passes
+    // the limit.
+    let mut seen = std::collections::HashMap::new();
+    let mut rollup_total = Decimal::ZERO;
+    let mut grand = None;
+    for n in &names {
+        let range = wb.worksheet_range(n).unwrap();
+        if let Some((last, _)) = range.end() {
+            assert!(last < limit, "{n} ends at row {}", last + 1);
+        }
+        let is_rollup = n.starts_with("汇总");
+        for row in range.rows() {
+            for cell in row {
+                if let Data::String(s) = cell
+                    && s.starts_with("测试项目-")
+                    && !is_rollup
+                {
+                    *seen.entry(s.clone()).or_insert(0) += 1;
+                }
+            }
+            if is_rollup {
+                // A project's row: 序号 a number, 年度资金总额 in column F.
+                if let (Some(Data::Float(_)), Some(Data::Float(x))) = (row.first(), row.get(5)) {
+                    rollup_total += Decimal::try_from(*x).unwrap().round_dp(2);
+                }
+                if let Some(Data::String(s)) = row.get(1)
+                    && s.starts_with("合计")
+                {
+                    grand = row.get(5).cloned();
+                }
+            }
+        }
+    }
+    assert_eq!(seen.len(), 100, "{seen:?}");
+    assert!(seen.values().all(|&k| k == 1), "{seen:?}");
+    assert_eq!(rollup_total, expected_total);
+    let grand = match grand {
+        Some(Data::Float(x)) => Decimal::try_from(x).unwrap().round_dp(2),
+        Some(Data::String(s)) => s.parse().unwrap(),
+        other => panic!("合计 is {other:?}"),
+    };
+    assert_eq!(grand, expected_total);
+    // The 合计 adds the ranges of both 汇总 sheets.
+    let formulas = wb.worksheet_formula("汇总（续）").unwrap();
+    assert!(
+        formulas
+            .rows()
+            .flatten()
+            .any(|f| f.contains("'汇总'!F4:") && f.starts_with("SUBTOTAL(9,")),
+        "{:?}",
+        formulas
+            .rows()
+            .flatten()
+            .filter(|f| !f.is_empty())
+            .collect::<Vec<_>>()
+    );
+}
