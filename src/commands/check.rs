@@ -6,7 +6,7 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 
 use crate::cli::{CheckArgs, CheckFormat};
-use crate::commands::output::{Durability, refuse_input, write_atomically_as};
+use crate::commands::output::{Durability, refuse_inputs, write_atomically_as};
 use crate::commands::{Output, layout_parts, progress_bar};
 use jixiao::model::{Diagnostic, Project, Severity};
 use jixiao::report;
@@ -220,9 +220,7 @@ fn write_feedback(
         return Ok(());
     }
     std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
-    for path in &targets {
-        refuse_input(path, inputs)?;
-    }
+    refuse_inputs(targets.iter().map(PathBuf::as_path), inputs)?;
     if !force && let Some(path) = targets.iter().find(|p| p.exists()) {
         bail!("输出文件 {} 已存在；如需覆盖，请加 --force", path.display());
     }

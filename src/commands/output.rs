@@ -22,13 +22,33 @@ pub enum Output {
 /// # Errors
 /// When `target` is the same file as one of `inputs`.
 pub fn refuse_input(target: &Path, inputs: &[PathBuf]) -> anyhow::Result<()> {
-    let canon = |p: &Path| std::fs::canonicalize(p).ok();
-    if let Some(target) = canon(target)
-        && inputs
-            .iter()
-            .any(|i| canon(i).as_deref() == Some(target.as_path()))
-    {
-        bail!("输出文件 {} 是输入文件之一，拒绝覆盖", target.display());
+    refuse_inputs(std::iter::once(target), inputs)
+}
+
+/// As [`refuse_input`] for many targets (split's thousands of workbooks): the inputs
+/// are resolved once, not once per target.
+///
+/// # Errors
+/// When a target is the same file as one of `inputs`.
+pub fn refuse_inputs<'a>(
+    targets: impl IntoIterator<Item = &'a Path>,
+    inputs: &[PathBuf],
+) -> anyhow::Result<()> {
+    let mut resolved: Option<std::collections::HashSet<PathBuf>> = None;
+    for target in targets {
+        // A target that does not exist yet cannot be an input.
+        let Ok(target) = std::fs::canonicalize(target) else {
+            continue;
+        };
+        let inputs = resolved.get_or_insert_with(|| {
+            inputs
+                .iter()
+                .filter_map(|i| std::fs::canonicalize(i).ok())
+                .collect()
+        });
+        if inputs.contains(&target) {
+            bail!("输出文件 {} 是输入文件之一，拒绝覆盖", target.display());
+        }
     }
     Ok(())
 }
@@ -104,6 +124,16 @@ impl Output {
 /// run that was killed: those last changed more than an hour ago, so a run working in
 /// the same folder right now keeps its own.
 fn remove_stale_temporaries(dir: &Path) {
+    // Once per folder and run: split writes thousands of files into one folder, and a
+    // sweep per file would read the growing folder each time.
+    static SWEPT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    {
+        let mut swept = SWEPT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if swept.iter().any(|d| d == dir) {
+            return;
+        }
+        swept.push(dir.to_path_buf());
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };

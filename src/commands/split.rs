@@ -6,7 +6,7 @@ use anyhow::{Context, bail};
 use rayon::prelude::*;
 
 use crate::cli::SplitArgs;
-use crate::commands::output::{Durability, refuse_input, write_atomically_as};
+use crate::commands::output::{Durability, refuse_inputs, write_atomically_as};
 use crate::commands::{EXIT_FINDINGS, layout_parts, read_inputs};
 use jixiao::model::Project;
 use jixiao::write::{self, Layout};
@@ -64,9 +64,7 @@ pub(crate) fn write_each(
         .map(|(p, name)| (p, dir.join(name)))
         .collect();
     // Refuse before writing anything, so a refused run changes nothing.
-    for (_, path) in &targets {
-        refuse_input(path, inputs)?;
-    }
+    refuse_inputs(targets.iter().map(|(_, path)| path.as_path()), inputs)?;
     if !force && let Some((_, path)) = targets.iter().find(|(_, path)| path.exists()) {
         bail!("输出文件 {} 已存在；如需覆盖，请加 --force", path.display());
     }

@@ -81,8 +81,11 @@ pub const MAX_ROWS: u32 = 1_048_576;
 /// the continuation's name, and the first thing (a project) it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Continued {
+    /// The sheet that reached the limit.
     pub from: String,
+    /// The sheet the list goes on on.
     pub sheet: String,
+    /// What the continuation starts with, as the user is told (第 N 个项目).
     pub first: String,
 }
 
