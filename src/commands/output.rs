@@ -128,7 +128,9 @@ fn remove_stale_temporaries(dir: &Path) {
     // sweep per file would read the growing folder each time.
     static SWEPT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
     {
-        let mut swept = SWEPT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut swept = SWEPT
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if swept.iter().any(|d| d == dir) {
             return;
         }

@@ -7,7 +7,9 @@
 //! Bound to the loopback address with a random port and a random per-launch token that
 //! every request must carry; a request whose `Host` is not the address the server was
 //! started on is refused (no DNS rebinding). Uploads are read from memory as they arrive
-//! and never written to disk; the server never opens a path the browser names.
+//! and never written to disk; the merged workbook's sheets stream through the page's own
+//! temporary folder (unlinked files), removed when the server stops; the server never
+//! opens a path the browser names.
 
 mod session;
 mod view;
@@ -64,6 +66,9 @@ pub(crate) struct App {
     /// Uploads being read at once: as many as the machine has cores.
     pub(crate) readers: Arc<tokio::sync::Semaphore>,
     quit: tokio::sync::Notify,
+    /// The page's own temporary folder: the merged workbook's sheets stream through
+    /// it; removed with everything in it when the server stops.
+    pub(crate) scratch: tempfile::TempDir,
 }
 
 /// A random token of 128 bits, as 32 hex digits.
@@ -121,6 +126,7 @@ async fn serve(options: &Options, started: impl FnOnce(&str)) -> Result<(), Serv
         )),
         limits: options.limits,
         quit: tokio::sync::Notify::new(),
+        scratch: tempfile::Builder::new().prefix("jixiao-page-").tempdir()?,
     });
     let shown = if addr.ip().is_unspecified() {
         SocketAddr::from(([127, 0, 0, 1], addr.port()))

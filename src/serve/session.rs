@@ -518,7 +518,8 @@ pub(super) async fn download(
     let Some(session) = app.sessions.get(&id) else {
         return no_session();
     };
-    let made = tokio::task::spawn_blocking(move || make(&lock(&session), &what)).await;
+    let scratch = app.scratch.path().to_path_buf();
+    let made = tokio::task::spawn_blocking(move || make(&lock(&session), &what, &scratch)).await;
     match made {
         Ok(Ok(Made::File {
             bytes,
@@ -535,7 +536,7 @@ pub(super) async fn download(
     }
 }
 
-fn make(s: &Session, what: &str) -> anyhow::Result<Made> {
+fn make(s: &Session, what: &str, scratch: &std::path::Path) -> anyhow::Result<Made> {
     let file = |bytes, mime, name, ascii| Made::File {
         bytes,
         mime,
@@ -551,17 +552,18 @@ fn make(s: &Session, what: &str) -> anyhow::Result<Made> {
                     "未找到任何绩效目标表，没有可汇总的内容",
                 ));
             }
-            let bytes = with_layout(|l| {
-                crate::write::merged_workbook(
-                    &m.projects,
-                    &m.superseded,
-                    m.prefer,
-                    &m.diagnostics,
-                    None,
-                    None,
-                    l,
-                )
-            })?;
+            let (template, parts) = (Template::default(), TitleParts::default());
+            let mut l = Layout::new(&template, &parts);
+            l.temp_dir = Some(scratch.to_path_buf());
+            let bytes = crate::write::merged_workbook(
+                &m.projects,
+                &m.superseded,
+                m.prefer,
+                &m.diagnostics,
+                None,
+                None,
+                &l,
+            )?;
             file(bytes, XLSX, "汇总.xlsx", "merged.xlsx")
         }
         "split.zip" => {

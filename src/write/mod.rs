@@ -156,6 +156,9 @@ pub fn merged_workbook_within<'p>(
         );
     }
     let mut wb = output_workbook(Some("merge"));
+    if let Some(dir) = &l.temp_dir {
+        wb.set_tempdir(dir)?;
+    }
     let mut names = SheetNames::default();
     let mut continued = rollup::write_rollup(
         &mut wb, &mut names, l.template, &projects, superseded, prefer, max_rows,

@@ -146,6 +146,10 @@ pub struct Layout<'a> {
     pub parts: &'a TitleParts,
     /// The template's formats, built once and shared by every sheet written.
     pub styles: Styles,
+    /// Where a merged workbook's sheets, streamed row by row, keep their temporary
+    /// files (unlinked, gone when the workbook is written); `None`: the system's
+    /// temporary folder. The page gives its own folder, removed when it stops.
+    pub temp_dir: Option<std::path::PathBuf>,
 }
 
 impl<'a> Layout<'a> {
@@ -155,6 +159,7 @@ impl<'a> Layout<'a> {
             template,
             parts,
             styles: Styles::new(template),
+            temp_dir: None,
         }
     }
 
@@ -175,6 +180,7 @@ impl<'a> Layout<'a> {
             template,
             parts,
             styles,
+            temp_dir: None,
         }
     }
 }
