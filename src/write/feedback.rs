@@ -165,7 +165,7 @@ fn write_list(
     links: &Links,
 ) -> Result<(), XlsxError> {
     heading(ws, l, rollup::ISSUE_COLUMNS - 1, title, summary)?;
-    rollup::write_issue_list(ws, l.template, LIST_TOP, diagnostics, links)?;
+    rollup::write_issue_list(ws, l.template, LIST_TOP, diagnostics, 0, links)?;
     print_list(ws, l.template);
     Ok(())
 }

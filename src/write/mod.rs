@@ -235,8 +235,29 @@ pub fn merged_workbook_within<'p>(
             }
         }
     }
-    let ws = wb.add_worksheet().set_name(names.unique("问题清单"))?;
-    rollup::write_issues(ws, l.template, diagnostics, &links)?;
+    // 问题清单 too goes on on new sheets past the row limit, its header on each.
+    let per_sheet = (max_rows.max(2) - 1) as usize;
+    let mut name = names.unique("问题清单");
+    let mut part = 1;
+    let mut chunks = diagnostics.chunks(per_sheet).peekable();
+    let mut written = 0;
+    loop {
+        let chunk = chunks.next().unwrap_or(&[]);
+        let ws = wb.add_worksheet().set_name(&name)?;
+        rollup::write_issues(ws, l.template, chunk, written, &links)?;
+        written += chunk.len();
+        if chunks.peek().is_none() {
+            break;
+        }
+        part += 1;
+        let next = names.continued("问题清单", part);
+        continued.push(Continued {
+            from: name,
+            sheet: next.clone(),
+            first: format!("第 {} 条问题", written + 1),
+        });
+        name = next;
+    }
     Ok((wb.save_to_buffer()?, continued))
 }
 

@@ -531,9 +531,10 @@ pub fn write_issues(
     ws: &mut Worksheet,
     t: &Template,
     diagnostics: &[Diagnostic],
+    numbered_after: usize,
     links: &Links,
 ) -> Result<(), XlsxError> {
-    write_issue_list(ws, t, 0, diagnostics, links)?;
+    write_issue_list(ws, t, 0, diagnostics, numbered_after, links)?;
     ws.set_paper_size(t.print.paper.code());
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
@@ -551,6 +552,7 @@ pub(crate) fn write_issue_list(
     t: &Template,
     top: u32,
     diagnostics: &[Diagnostic],
+    numbered_after: usize,
     links: &Links,
 ) -> Result<(), XlsxError> {
     let f = Formats::new(t);
@@ -566,7 +568,7 @@ pub(crate) fn write_issue_list(
             Severity::Error => "错误",
             Severity::Warning => "警告",
         };
-        ws.write_number_with_format(r, 0, (i + 1) as f64, &f.number)?;
+        ws.write_number_with_format(r, 0, (numbered_after + i + 1) as f64, &f.number)?;
         ws.write_string_with_format(r, 1, level, &f.number)?;
         ws.write_string_with_format(r, 2, d.rule.as_str(), &f.text)?;
         ws.write_string_with_format(r, 3, super::fit_cell(&d.file), &f.text)?;

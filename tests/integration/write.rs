@@ -970,3 +970,65 @@ fn sheets_past_the_row_limit_continue_on_new_sheets() {
             .collect::<Vec<_>>()
     );
 }
+
+/// 问题清单 past the row limit goes on on new sheets, its header on each, numbered on
+/// from the sheet before: every finding once, none lost.
+#[test]
+fn the_list_of_findings_past_the_row_limit_continues() {
+    use calamine::{Data, Reader, Xlsx};
+    let projects = samples::seed();
+    let diagnostics: Vec<jixiao::model::Diagnostic> = (0..130)
+        .map(|i| {
+            jixiao::model::Diagnostic::file(
+                jixiao::rule::Rule::UnreadableFile,
+                &format!("坏文件{i:03}.xlsx"),
+                "文件已损坏或不完整",
+            )
+        })
+        .collect();
+    let template = jixiao::template::Template::default();
+    let parts = jixiao::template::TitleParts::default();
+    let layout = jixiao::write::Layout::new(&template, &parts);
+    let limit = 60;
+    let (bytes, continued) = jixiao::write::merged_workbook_within(
+        &projects,
+        &[],
+        Default::default(),
+        &diagnostics,
+        None,
+        None,
+        &layout,
+        limit,
+    )
+    .unwrap();
+    let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let lists: Vec<String> = wb
+        .sheet_names()
+        .into_iter()
+        .filter(|n| n.starts_with("问题清单"))
+        .collect();
+    assert_eq!(lists, ["问题清单", "问题清单（续）", "问题清单（续3）"]);
+    assert!(
+        continued
+            .iter()
+            .any(|c| c.sheet == "问题清单（续）" && c.first == "第 60 条问题"),
+        "{continued:?}"
+    );
+    let mut numbers = Vec::new();
+    let mut files = std::collections::HashSet::new();
+    for n in &lists {
+        let range = wb.worksheet_range(n).unwrap();
+        assert!(range.end().unwrap().0 < limit, "{n}");
+        assert_eq!(range.get((0, 0)), Some(&Data::String("序号".into())), "{n}");
+        for row in range.rows().skip(1) {
+            if let Some(Data::Float(k)) = row.first() {
+                numbers.push(*k as usize);
+            }
+            if let Some(Data::String(f)) = row.get(3) {
+                files.insert(f.clone());
+            }
+        }
+    }
+    assert_eq!(numbers, (1..=130).collect::<Vec<_>>());
+    assert_eq!(files.len(), 130);
+}
