@@ -221,6 +221,27 @@ pub struct IndicatorCells {
     pub deviation: Option<String>,
 }
 
+/// A column of a 自评表's or 监控表's 项目资金 block: what the reader finds by its header
+/// and what a stage's layout writes there (`value = "executed"` in its TOML).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FundColumn {
+    /// 年初预算数.
+    Initial,
+    /// 全年预算数 (调整后预算数).
+    Budget,
+    /// 全年执行数, 1-N月执行数, 实际支出数: the department's.
+    Executed,
+    /// 全年预计执行数 (监控表): the department's.
+    Expected,
+    /// 分值 of 预算执行率.
+    Weight,
+    /// 执行率 = 执行数 ÷ 全年预算数 (a formula where jixiao writes it).
+    Rate,
+    /// 得分 of 预算执行率 (a formula where jixiao writes it).
+    Score,
+}
+
 /// A problem in a submission: data, not an error. It names the file, sheet and cell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {

@@ -23,7 +23,7 @@ impl TableBuilder<'_> {
             c => head.columns.get(&c).copied(),
         };
         let mut out = Vec::new();
-        let mut level1: (String, Option<(u32, u32)>) = (String::new(), None);
+        let mut level1: Level = (String::new(), None);
         let mut level2 = level1.clone();
         for (r, _) in self.grid.rows_between(from, to) {
             let read_at = |c: Option<u32>| -> Option<(String, (u32, u32))> {
@@ -79,16 +79,7 @@ impl TableBuilder<'_> {
             }
             // Unmerged runs write 一级/二级 on their first row only: carry them down,
             // with the cell they were written in.
-            if let Some((t, at)) = &l1 {
-                let t = level1_name(t);
-                if t != level1.0 && l2.is_none() {
-                    level2 = (String::new(), None);
-                }
-                level1 = (t, Some(*at));
-            }
-            if let Some((t, at)) = &l2 {
-                level2 = (squeeze(t), Some(*at));
-            }
+            carry(&mut level1, &mut level2, l1.as_ref(), l2.as_ref());
             let name_a1 =
                 |c: &Option<(String, (u32, u32))>| c.as_ref().map(|(_, at)| a1(at.0, at.1));
             let value_at = value_cell
@@ -190,7 +181,7 @@ impl TableBuilder<'_> {
         cols.sort_unstable();
         cols.dedup();
         let mut out = Vec::new();
-        let mut level1: (String, Option<(u32, u32)>) = (String::new(), None);
+        let mut level1: Level = (String::new(), None);
         let mut level2 = level1.clone();
         for c in cols {
             let read = |role: Column| -> Option<Read> {
@@ -200,16 +191,7 @@ impl TableBuilder<'_> {
             };
             let l1 = read(Column::Level1);
             let l2 = read(Column::Level2);
-            if let Some((t, at)) = &l1 {
-                let t = level1_name(t);
-                if t != level1.0 && l2.is_none() {
-                    level2 = (String::new(), None);
-                }
-                level1 = (t, Some(*at));
-            }
-            if let Some((t, at)) = &l2 {
-                level2 = (squeeze(t), Some(*at));
-            }
+            carry(&mut level1, &mut level2, l1.as_ref(), l2.as_ref());
             let name = read(Column::Name).filter(|(_, at)| at.1 == c);
             let value_cell = read(Column::Value).filter(|(_, at)| at.1 == c);
             if name.is_none() && value_cell.is_none() {
@@ -480,6 +462,24 @@ impl TableBuilder<'_> {
 /// An 一级 label as the framework names it: `产出\n指标` is 产出指标, and the points a
 /// form prints after it (产出指标(50分), 产出指标\n(40-50)分, 成本指标(0-20)分) are not part
 /// of its name.
+/// Where a run's 一级 or 二级 stands: its text and the cell it was written in.
+type Level = (String, Option<(u32, u32)>);
+
+/// Carries 一级 and 二级 down a run (or across it): what a row or column writes replaces
+/// them, and a new 一级 without a 二级 of its own starts with none.
+fn carry(level1: &mut Level, level2: &mut Level, l1: Option<&Read>, l2: Option<&Read>) {
+    if let Some((t, at)) = l1 {
+        let t = level1_name(t);
+        if t != level1.0 && l2.is_none() {
+            *level2 = (String::new(), None);
+        }
+        *level1 = (t, Some(*at));
+    }
+    if let Some((t, at)) = l2 {
+        *level2 = (squeeze(t), Some(*at));
+    }
+}
+
 fn level1_name(label: &str) -> String {
     let name = squeeze(label);
     if !name.contains(['(', '（']) {

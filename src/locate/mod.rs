@@ -542,14 +542,7 @@ impl TableBuilder<'_> {
     /// The value of a label whose value stands in another cell: to its right in the
     /// same row, or else directly below (申报表 put the amounts under their labels).
     fn value_beside(&self, row: u32, col: u32, or_below: bool) -> Option<(&CellValue, (u32, u32))> {
-        let span = self.grid.merge_at(row, col);
-        let right_of = span.map_or(col, |m| m.last_col);
-        let below = span.map_or(row, |m| m.last_row) + 1;
-        let beside = self
-            .grid
-            .row(row)
-            .iter()
-            .find(|(c, _)| *c > right_of && self.in_band(*c));
+        let (beside, below) = self.around(row, col);
         match beside {
             Some((c, v)) if !self.is_label(row, *c) => return Some((v, (row, *c))),
             // 项目名称 | 省级第七批水利专项资金 | 主管部门: a name that reads like an
@@ -563,11 +556,25 @@ impl TableBuilder<'_> {
             return None;
         }
         // Under the label, not a text merged in from a column left of it.
-        let first_col = span.map_or(col, |m| m.first_col);
+        let first_col = self.grid.merge_at(row, col).map_or(col, |m| m.first_col);
         match self.grid.shown(below, col) {
             Some((v, at)) if !self.is_label(at.0, at.1) && at.1 >= first_col => Some((v, at)),
             _ => None,
         }
+    }
+
+    /// Around a label (merged or not): the first occupied cell right of it within the
+    /// table's band, and the row under it.
+    fn around(&self, row: u32, col: u32) -> (Option<&(u32, CellValue)>, u32) {
+        let span = self.grid.merge_at(row, col);
+        let right_of = span.map_or(col, |m| m.last_col);
+        let below = span.map_or(row, |m| m.last_row) + 1;
+        let beside = self
+            .grid
+            .row(row)
+            .iter()
+            .find(|(c, _)| *c > right_of && self.in_band(*c));
+        (beside, below)
     }
 
     /// True for a cell that reads like an amount's label (省级…专项资金) with no amount
@@ -581,14 +588,7 @@ impl TableBuilder<'_> {
             CellValue::Text(t) => labels::amount(t).is_some(),
             _ => false,
         };
-        let span = self.grid.merge_at(row, col);
-        let right_of = span.map_or(col, |m| m.last_col);
-        let below = span.map_or(row, |m| m.last_row) + 1;
-        let beside = self
-            .grid
-            .row(row)
-            .iter()
-            .find(|(c, _)| *c > right_of && self.in_band(*c));
+        let (beside, below) = self.around(row, col);
         lines.iter().all(|(_, a)| a.is_none())
             && !beside.is_some_and(|(_, v)| is_amount(v))
             && !self

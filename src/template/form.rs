@@ -113,24 +113,8 @@ pub struct FundColumn {
     pub value: FundValue,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FundValue {
-    /// 年初预算数.
-    Initial,
-    /// 全年预算数 (调整后预算数).
-    Budget,
-    /// 全年执行数, 1-N月执行数: the department's.
-    Executed,
-    /// 全年预计执行数: the department's.
-    Expected,
-    /// 分值 of 预算执行率.
-    Weight,
-    /// 执行率 = 执行数 ÷ 全年预算数, a formula.
-    Rate,
-    /// 得分 of 预算执行率, a formula.
-    Score,
-}
+/// What a 项目资金 column holds: the same columns the reader finds by their headers.
+pub use crate::model::FundColumn as FundValue;
 
 /// 年度总体目标: one text across, or 预期目标 beside 实际完成情况, each over its text.
 #[derive(Debug, Clone, Deserialize)]

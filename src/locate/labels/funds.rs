@@ -7,24 +7,7 @@ use super::words::core_of;
 use crate::text::{fold, label_key};
 use crate::value::leading_number;
 
-/// A column of a 自评表's or 监控表's 项目资金 block, by its header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FundColumn {
-    /// 年初预算数.
-    Initial,
-    /// 全年预算数, 调整后预算数.
-    Budget,
-    /// 全年执行数, 1-6月执行数, 实际支出数.
-    Executed,
-    /// 全年预计执行数 (监控表).
-    Expected,
-    /// 分值.
-    Weight,
-    /// 执行率.
-    Rate,
-    /// 得分.
-    Score,
-}
+pub use crate::model::FundColumn;
 
 /// The 项目资金 column a header names, one rule per line.
 pub fn fund_column(text: &str) -> Option<FundColumn> {
