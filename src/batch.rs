@@ -139,9 +139,26 @@ pub fn merge(checked: Checked) -> Merged {
         prefer,
         diagnostics,
     } = checked;
+    let (kept, superseded) = partition(projects, &keys, &outcomes);
+    Merged {
+        files,
+        projects: kept,
+        superseded,
+        prefer,
+        diagnostics,
+    }
+}
+
+/// The tables whose version counts, in order, and the others, each with what replaced
+/// it; `keys` and `outcomes` are the tables', as [`versions::resolve`] decided them.
+pub fn partition(
+    projects: Vec<Project>,
+    keys: &[ProjectKey],
+    outcomes: &[Outcome],
+) -> (Vec<Project>, Vec<Superseded>) {
     let mut kept = Vec::with_capacity(projects.len());
     let mut superseded = Vec::new();
-    for (p, outcome) in projects.into_iter().zip(&outcomes) {
+    for (p, outcome) in projects.into_iter().zip(outcomes) {
         match outcome {
             Outcome::Counts => kept.push(p),
             Outcome::Replaced(w) => superseded.push(Superseded {
@@ -154,13 +171,7 @@ pub fn merge(checked: Checked) -> Merged {
             }),
         }
     }
-    Merged {
-        files,
-        projects: kept,
-        superseded,
-        prefer,
-        diagnostics,
-    }
+    (kept, superseded)
 }
 
 /// When each input file was last modified, by the name findings give it (what

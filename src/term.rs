@@ -3,13 +3,13 @@
 //! read by every command.
 
 use std::io::IsTerminal;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::OnceLock;
 
 use crate::cli::ColorChoice;
 use jixiao::model::{Diagnostic, Severity};
 
-static QUIET: AtomicBool = AtomicBool::new(false);
-static COLOR: AtomicU8 = AtomicU8::new(0);
+/// `--quiet` and `--color`, as the command line gave them.
+static CHOSEN: OnceLock<(bool, ColorChoice)> = OnceLock::new();
 
 /// Where a line is printed: colour is decided for each stream apart, as a pipe on one
 /// and a terminal on the other is ordinary (`jixiao check … > 问题.txt`).
@@ -21,27 +21,21 @@ pub enum Stream {
 
 /// Records `--quiet` and `--color` for the run.
 pub fn set(quiet: bool, color: ColorChoice) {
-    QUIET.store(quiet, Ordering::Relaxed);
-    let code = match color {
-        ColorChoice::Auto => 0,
-        ColorChoice::Always => 1,
-        ColorChoice::Never => 2,
-    };
-    COLOR.store(code, Ordering::Relaxed);
+    let _ = CHOSEN.set((quiet, color));
 }
 
 /// `--quiet`: progress and status lines are not shown; findings and errors are.
 pub fn quiet() -> bool {
-    QUIET.load(Ordering::Relaxed)
+    CHOSEN.get().is_some_and(|&(quiet, _)| quiet)
 }
 
 /// Whether lines on `stream` are coloured: `--color always|never`, or by default when
 /// the stream is a terminal and `NO_COLOR` is not set to a non-empty value.
 pub fn colored(stream: Stream) -> bool {
-    match COLOR.load(Ordering::Relaxed) {
-        1 => true,
-        2 => false,
-        _ => {
+    match CHOSEN.get().map_or(ColorChoice::Auto, |&(_, color)| color) {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
             let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
             !no_color
                 && match stream {

@@ -10,7 +10,7 @@ use jixiao::diff::{Change, Diff, ProjectRow, Summary};
 use jixiao::model::{Project, Severity};
 use jixiao::report;
 use jixiao::rule::Rule;
-use jixiao::versions::{self, Outcome, ProjectKey};
+use jixiao::versions::{self, ProjectKey, ReplacedBy};
 
 #[derive(Serialize)]
 struct Side<'a> {
@@ -52,26 +52,22 @@ fn read_side(walked: jixiao::Walked, limits: &jixiao::read::Limits) -> Read {
     let outcomes = versions::resolve(&keys, versions::Prefer::Newest, |file| {
         versions::time_of(&times, file)
     });
-    let mut kept = Vec::with_capacity(extraction.projects.len());
-    for (p, outcome) in extraction.projects.into_iter().zip(&outcomes) {
-        let said = |how: String| {
-            note!(
-                "{}:{}: 项目“{}”{how}",
-                report::escape_controls(&p.source.file),
-                report::escape_controls(&p.source.sheet),
-                p.level2_project.as_deref().unwrap_or_default(),
-            )
+    let (kept, superseded) = jixiao::batch::partition(extraction.projects, &keys, &outcomes);
+    for s in &superseded {
+        let how = match &s.by {
+            ReplacedBy::Version(by) => {
+                format!("另有较新的版本，按 {}:{} 比较", by.file, by.sheet)
+            }
+            ReplacedBy::Workbook(by) => {
+                format!("所在的工作簿已由较新的 {by} 整体替代，其中没有这个项目，未比较")
+            }
         };
-        match outcome {
-            Outcome::Counts => kept.push(p),
-            Outcome::Replaced(w) => said(format!(
-                "另有较新的版本，按 {}:{} 比较",
-                keys[*w].source.file, keys[*w].source.sheet
-            )),
-            Outcome::Withdrawn(by) => said(format!(
-                "所在的工作簿已由较新的 {by} 整体替代，其中没有这个项目，未比较"
-            )),
-        }
+        note!(
+            "{}:{}: 项目“{}”{how}",
+            report::escape_controls(&s.project.source.file),
+            report::escape_controls(&s.project.source.sheet),
+            s.project.level2_project.as_deref().unwrap_or_default(),
+        );
     }
     Read {
         projects: kept,

@@ -184,19 +184,19 @@ impl From<std::io::Error> for ReadError {
 fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
     let said = match e.kind() {
-        K::NotFound => "文件不存在".to_string(),
-        K::PermissionDenied => "没有读取权限".to_string(),
-        K::IsADirectory => "这是一个目录，不是文件".to_string(),
-        K::UnexpectedEof => "文件在读取时被截断或正在被写入".to_string(),
-        K::Interrupted | K::TimedOut | K::WouldBlock => "读取被中断，请重试".to_string(),
-        K::OutOfMemory => "内存不足".to_string(),
-        K::InvalidData | K::InvalidInput => "文件内容无法识别".to_string(),
-        _ => "读取时发生系统错误".to_string(),
+        K::NotFound => "文件不存在",
+        K::PermissionDenied => "没有读取权限",
+        K::IsADirectory => "这是一个目录，不是文件",
+        K::UnexpectedEof => "文件在读取时被截断或正在被写入",
+        K::Interrupted | K::TimedOut | K::WouldBlock => "读取被中断，请重试",
+        K::OutOfMemory => "内存不足",
+        K::InvalidData | K::InvalidInput => "文件内容无法识别",
+        _ => "读取时发生系统错误",
     };
     if VERBOSE.load(std::sync::atomic::Ordering::Relaxed) {
         format!("{said}（{e}）")
     } else {
-        said
+        said.to_string()
     }
 }
 
