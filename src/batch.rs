@@ -46,45 +46,88 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// What [`check_walked`] keeps of the tables beside their findings and keys.
+pub enum Keep<'s> {
+    /// Nothing (`check`).
+    Nothing,
+    /// Every table whole, in memory.
+    Tables,
+    /// Every table's head in memory, its indicators set aside on `shelf` (a merge of
+    /// a province's batch).
+    Heads(&'s mut crate::shelf::Shelf),
+}
+
 /// Reads and checks `walked` file by file: the rules run in the workers as each file is
-/// read, so only findings and keys are held unless `keep` asks for the tables too.
+/// read, so only findings and keys are held, and the tables as `keep` says.
 /// Resubmissions are decided by the files' modified times as `prefer` says.
+///
+/// # Errors
+/// When the shelf of [`Keep::Heads`] cannot be written.
 pub fn check_walked(
     walked: crate::Walked,
     limits: &crate::Limits,
     config: &validate::Config,
     prefer: Prefer,
-    keep: bool,
+    mut keep: Keep<'_>,
     progress: impl Fn(&std::path::Path) + Sync,
-) -> Checked {
+) -> std::io::Result<Checked> {
     let times = file_times(&walked);
     let mut unwalked = FileChecked::default();
     unwalked.add_read(walked.diagnostics, config);
     let mut diagnostics = unwalked.diagnostics;
     let mut keys = Vec::new();
     let mut projects = Vec::new();
+    let mut shelved = Ok(());
+    let (tables, heads) = match keep {
+        Keep::Nothing => (false, false),
+        Keep::Tables => (true, false),
+        Keep::Heads(_) => (true, true),
+    };
     crate::for_each_file(
         &walked.files,
         limits,
         progress,
-        |found, read| {
+        |mut found, read| {
             let mut checked = FileChecked::default();
             checked.add_read(read, config);
             for p in &found {
                 checked.add_project(p, config);
             }
-            (checked, if keep { found } else { Vec::new() })
+            if !tables {
+                found.clear();
+            }
+            // Encoded here, in the workers, to be set aside in input order below.
+            let packed: Vec<Vec<u8>> = if heads {
+                found.iter_mut().map(crate::shelf::Shelf::pack).collect()
+            } else {
+                Vec::new()
+            };
+            (checked, found, packed)
         },
-        |(checked, found)| {
+        |(checked, found, packed)| {
             diagnostics.extend(checked.diagnostics);
             keys.extend(checked.keys);
+            if let Keep::Heads(shelf) = &mut keep {
+                for (p, bytes) in found.iter().zip(&packed) {
+                    if shelved.is_ok() {
+                        shelved = shelf.put(p, bytes);
+                    }
+                }
+            }
             projects.extend(found);
         },
     );
+    shelved?;
     let files = walked.files.len();
-    resolved(files, projects, keys, diagnostics, config, prefer, |file| {
-        versions::time_of(&times, file)
-    })
+    Ok(resolved(
+        files,
+        projects,
+        keys,
+        diagnostics,
+        config,
+        prefer,
+        |file| versions::time_of(&times, file),
+    ))
 }
 
 /// As [`check_walked`], on an extraction already held (the page's uploads);

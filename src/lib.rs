@@ -29,6 +29,7 @@ pub mod rule;
 pub mod score;
 pub mod season;
 pub mod serve;
+pub mod shelf;
 mod small_file;
 pub mod template;
 #[cfg(test)]

@@ -73,9 +73,13 @@ pub fn run(args: &CheckArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
         limits,
         &config,
         prefer,
-        args.feedback.is_some(),
+        if args.feedback.is_some() {
+            jixiao::batch::Keep::Tables
+        } else {
+            jixiao::batch::Keep::Nothing
+        },
         |_| bar.inc(1),
-    );
+    )?;
     bar.finish_and_clear();
     // The budget is compared with the versions that count, as in merge.
     let reconciliation = budget.as_ref().map(|list| {

@@ -36,11 +36,20 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
     let files = walked.files.len();
     let bar = progress_bar(files);
     // Which version of a resubmitted project counts goes by when each file was changed.
-    let checked =
-        jixiao::batch::check_walked(walked, limits, &config, args.prefer.into(), true, |_| {
-            bar.inc(1)
-        });
+    // Each table's indicators wait on disk until its sheet is written, so a province's
+    // batch does not have to fit in memory.
+    let mut shelf = jixiao::shelf::Shelf::new().context("无法创建临时文件")?;
+    let checked = jixiao::batch::check_walked(
+        walked,
+        limits,
+        &config,
+        args.prefer.into(),
+        jixiao::batch::Keep::Heads(&mut shelf),
+        |_| bar.inc(1),
+    )
+    .context("写入临时文件失败")?;
     bar.finish_and_clear();
+    let tables = shelf.sealed().context("写入临时文件失败")?;
     let mut merged = jixiao::batch::merge(checked);
     // The budget is compared with the versions that count.
     let reconciliation = budget.as_ref().map(|list| {
@@ -94,6 +103,7 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
         submissions.as_deref(),
         reconciliation.as_ref(),
         &layout,
+        &tables,
         write::MAX_ROWS,
     )
     .context("生成汇总工作簿失败")?;

@@ -19,6 +19,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 
 use crate::aggregate;
 use crate::model::{Diagnostic, Project};
+use crate::shelf::{Held, Tables};
 use crate::versions::Superseded;
 pub use official::Layout;
 
@@ -69,6 +70,7 @@ pub fn merged_workbook(
         submissions,
         budget,
         l,
+        &crate::shelf::Held,
         MAX_ROWS,
     )
     .map(|(bytes, _)| bytes)
@@ -118,6 +120,8 @@ fn grouped(n: u32) -> String {
 /// [`merged_workbook`] with sheets of at most `max_rows` rows: a department's tables
 /// (or the 汇总's rows) that would pass it continue on a new sheet, named after it
 /// with “（续）”, and each such continuation is returned. Tests pass a small limit.
+/// `projects` and `superseded` may be heads whose indicators `tables` holds (a
+/// province's batch, set aside on disk): each table is made whole as it is written.
 ///
 /// # Errors
 /// When rust_xlsxwriter refuses a cell or a sheet, or one table alone is taller
@@ -132,6 +136,7 @@ pub fn merged_workbook_within<'p>(
     submissions: Option<&[crate::season::Submission]>,
     budget: Option<&crate::budget::Reconciliation>,
     l: &Layout<'_>,
+    tables: &dyn Tables,
     max_rows: u32,
 ) -> Result<(Vec<u8>, Vec<Continued>), XlsxError> {
     let mut projects: Cow<'p, [Project]> = projects.into();
@@ -152,6 +157,7 @@ pub fn merged_workbook_within<'p>(
             submissions,
             budget,
             l,
+            tables,
             max_rows,
         );
     }
@@ -161,11 +167,11 @@ pub fn merged_workbook_within<'p>(
     }
     let mut names = SheetNames::default();
     let mut continued = rollup::write_rollup(
-        &mut wb, &mut names, l.template, &projects, superseded, prefer, max_rows,
+        &mut wb, &mut names, l.template, &projects, superseded, prefer, tables, max_rows,
     )?;
     if scores::has_self_evaluations(&projects) {
         let ws = wb.add_worksheet().set_name(names.unique("自评得分"))?;
-        scores::write_scores(ws, l.template, &projects)?;
+        scores::write_scores(ws, l.template, &projects, tables)?;
     }
     if let Some(subs) = submissions {
         let ws = wb.add_worksheet().set_name(names.unique("报送情况"))?;
@@ -207,7 +213,7 @@ pub fn merged_workbook_within<'p>(
                 wb.add_worksheet()
             };
             let ws = ws.set_name(&name)?;
-            let placed = write_stacked(ws, l, &group, max_rows)?;
+            let placed = write_stacked(ws, l, &group, tables, max_rows)?;
             let count = placed.len();
             // Only the cells a finding names are kept, to link the finding to.
             for (p, placed) in group.iter().zip(placed) {
@@ -284,7 +290,7 @@ pub fn project_workbook(p: &Project, l: &Layout<'_>) -> Result<Vec<u8>, XlsxErro
     let ws = wb
         .add_worksheet()
         .set_name(names.unique(p.level2_project.as_deref().unwrap_or("绩效目标表")))?;
-    write_stacked(ws, l, &[p], MAX_ROWS)?;
+    write_stacked(ws, l, &[p], &Held, MAX_ROWS)?;
     wb.save_to_buffer()
 }
 
@@ -357,6 +363,7 @@ fn write_stacked(
     ws: &mut rust_xlsxwriter::Worksheet,
     l: &Layout<'_>,
     projects: &[&Project],
+    tables: &dyn Tables,
     max_rows: u32,
 ) -> Result<Vec<official::Placements>, XlsxError> {
     official::set_up_sheet(ws, l.template)?;
@@ -364,7 +371,15 @@ fn write_stacked(
     let mut breaks = Vec::new();
     let mut heads = Vec::new();
     let mut placed = Vec::with_capacity(projects.len());
-    for (i, p) in projects.iter().enumerate() {
+    for (i, head) in projects.iter().enumerate() {
+        // A head set aside is made whole, and fitted as the whole batch was.
+        let p = tables.table(head)?;
+        let p = if needs_fit(&p) {
+            Cow::Owned(fit_project(&p))
+        } else {
+            p
+        };
+        let p = p.as_ref();
         let rows = table_rows(l, p)?;
         if u64::from(row) + u64::from(rows) > u64::from(max_rows) {
             if i > 0 {

@@ -199,7 +199,8 @@ fn print_setup(ws: &mut Worksheet, t: &Template, head: u32) -> Result<(), XlsxEr
 /// `max_rows` rows; returns the continuations.
 ///
 /// # Errors
-/// When rust_xlsxwriter refuses a cell.
+/// When rust_xlsxwriter refuses a cell, or a table set aside cannot be read back.
+#[allow(clippy::too_many_arguments)]
 pub fn write_rollup(
     wb: &mut Workbook,
     names: &mut SheetNames,
@@ -207,6 +208,7 @@ pub fn write_rollup(
     projects: &[Project],
     superseded: &[crate::versions::Superseded],
     prefer: crate::versions::Prefer,
+    tables: &dyn crate::shelf::Tables,
     max_rows: u32,
 ) -> Result<Vec<Continued>, XlsxError> {
     let f = Formats::new(t);
@@ -248,7 +250,7 @@ pub fn write_rollup(
             let page = pages.page();
             first.get_or_insert(At { page, row: r });
             let ws = pages.ws(wb)?;
-            let stats = indicator_stats(p);
+            let stats = indicator_stats(tables.table(p)?.as_ref());
             let s = |o: &Option<String>| o.clone().unwrap_or_default();
             ws.write_number_with_format(r, 0, n as f64, &f.number)?;
             ws.write_string_with_format(r, 1, &dept, &f.text)?;

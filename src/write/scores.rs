@@ -50,6 +50,7 @@ pub fn write_scores(
     ws: &mut Worksheet,
     t: &Template,
     projects: &[Project],
+    tables: &dyn crate::shelf::Tables,
 ) -> Result<(), XlsxError> {
     let (base, cell) = crate::write::official::body_formats(t);
     let title = Format::new()
@@ -72,8 +73,8 @@ pub fn write_scores(
     let own: Vec<Project> = projects
         .iter()
         .filter(|p| p.stage.as_deref() == Some("自评"))
-        .cloned()
-        .collect();
+        .map(|p| tables.table(p).map(std::borrow::Cow::into_owned))
+        .collect::<Result<_, _>>()?;
     let year = own
         .first()
         .and_then(|p| p.year)

@@ -888,6 +888,7 @@ fn sheets_past_the_row_limit_continue_on_new_sheets() {
         None,
         None,
         &layout,
+        &jixiao::shelf::Held,
         limit,
     )
     .unwrap();
@@ -998,6 +999,7 @@ fn the_list_of_findings_past_the_row_limit_continues() {
         None,
         None,
         &layout,
+        &jixiao::shelf::Held,
         limit,
     )
     .unwrap();

@@ -1,0 +1,152 @@
+//! Tables set aside on disk while a batch is read, so a province's merge holds each
+//! table's head (names, funds, cells) and not its indicators: they are written to an
+//! unnamed temporary file as each file is checked, and read back one table at a time
+//! as its sheet is written.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::sync::Mutex;
+
+use crate::model::{Indicator, Project};
+
+/// Where a writer finds a table whole from the head it holds.
+pub trait Tables {
+    /// `head` with what was set aside put back.
+    ///
+    /// # Errors
+    /// When what was set aside cannot be read back.
+    fn table<'a>(&self, head: &'a Project) -> io::Result<Cow<'a, Project>>;
+}
+
+/// Tables held whole in memory: a head is its table.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Held;
+
+impl Tables for Held {
+    fn table<'a>(&self, head: &'a Project) -> io::Result<Cow<'a, Project>> {
+        Ok(Cow::Borrowed(head))
+    }
+}
+
+/// Indicator lists being set aside, by the table they belong to.
+pub struct Shelf {
+    file: BufWriter<File>,
+    at: u64,
+    spans: HashMap<String, (u64, u32)>,
+}
+
+impl Shelf {
+    /// A shelf in a new unnamed temporary file (the system removes it when it closes).
+    ///
+    /// # Errors
+    /// When no temporary file can be made.
+    pub fn new() -> io::Result<Shelf> {
+        Ok(Shelf {
+            file: BufWriter::with_capacity(1 << 16, tempfile::tempfile()?),
+            at: 0,
+            spans: HashMap::new(),
+        })
+    }
+
+    /// Takes `p`'s indicators out, as [`Shelf::pack`] wrote them (in a worker, so the
+    /// encoding runs in parallel), and sets them aside under `p`'s source.
+    ///
+    /// # Errors
+    /// When the temporary file cannot be written.
+    pub fn put(&mut self, p: &Project, packed: &[u8]) -> io::Result<()> {
+        let len = u32::try_from(packed.len())
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "一个表格的指标过多"))?;
+        self.file.write_all(packed)?;
+        self.spans.insert(key(p), (self.at, len));
+        self.at += u64::from(len);
+        Ok(())
+    }
+
+    /// `p`'s indicators encoded for [`Shelf::put`], and left empty in `p`.
+    pub fn pack(p: &mut Project) -> Vec<u8> {
+        let indicators = std::mem::take(&mut p.indicators);
+        serde_json::to_vec(&indicators).expect("indicators always encode")
+    }
+
+    /// The shelf done with writing, to read tables back from.
+    ///
+    /// # Errors
+    /// When the temporary file cannot be flushed.
+    pub fn sealed(self) -> io::Result<Sealed> {
+        let file = self
+            .file
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)?;
+        Ok(Sealed {
+            file: Mutex::new(file),
+            spans: self.spans,
+        })
+    }
+}
+
+/// A shelf to read tables back from.
+pub struct Sealed {
+    file: Mutex<File>,
+    spans: HashMap<String, (u64, u32)>,
+}
+
+impl Tables for Sealed {
+    fn table<'a>(&self, head: &'a Project) -> io::Result<Cow<'a, Project>> {
+        let Some(&(at, len)) = self.spans.get(&key(head)) else {
+            return Ok(Cow::Borrowed(head));
+        };
+        let mut bytes = vec![0; len as usize];
+        {
+            let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+            file.seek(SeekFrom::Start(at))?;
+            file.read_exact(&mut bytes)?;
+        }
+        let indicators: Vec<Indicator> = serde_json::from_slice(&bytes)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        let mut whole = head.clone();
+        whole.indicators = indicators;
+        Ok(Cow::Owned(whole))
+    }
+}
+
+/// A table's place in the batch: its file, sheet and range.
+fn key(p: &Project) -> String {
+    let s = &p.source;
+    format!("{}\u{0}{}\u{0}{}", s.file, s.sheet, s.range)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_comes_back_as_it_was_set_aside() {
+        let mut evaluated = crate::testing::clean();
+        evaluated.source.sheet = "自评".into();
+        evaluated.stage = Some("自评".into());
+        let i = &mut evaluated.indicators[0];
+        i.weight = Some(rust_decimal::Decimal::new(1050, 2));
+        i.actual = Some("98%".into());
+        i.score = Some("10".into());
+        i.extra.insert("备注".into(), "按期完成".into());
+        i.cells.weight = Some("G8".into());
+        let originals = vec![crate::testing::clean(), evaluated];
+        let mut shelf = Shelf::new().unwrap();
+        let mut heads = Vec::new();
+        for p in &originals {
+            let mut head = p.clone();
+            let packed = Shelf::pack(&mut head);
+            assert!(head.indicators.is_empty());
+            shelf.put(&head, &packed).unwrap();
+            heads.push(head);
+        }
+        let sealed = shelf.sealed().unwrap();
+        // Read back out of order: each table finds its own indicators.
+        for (head, original) in heads.iter().zip(&originals).rev() {
+            assert!(!original.indicators.is_empty());
+            assert_eq!(sealed.table(head).unwrap().as_ref(), original);
+        }
+    }
+}
