@@ -70,7 +70,7 @@ pub fn merged_workbook(
         submissions,
         budget,
         l,
-        &crate::shelf::Held,
+        &Held,
         MAX_ROWS,
     )
     .map(|(bytes, _)| bytes)
@@ -372,13 +372,7 @@ fn write_stacked(
     let mut heads = Vec::new();
     let mut placed = Vec::with_capacity(projects.len());
     for (i, head) in projects.iter().enumerate() {
-        // A head set aside is made whole, and fitted as the whole batch was.
-        let p = tables.table(head)?;
-        let p = if needs_fit(&p) {
-            Cow::Owned(fit_project(&p))
-        } else {
-            p
-        };
+        let p = whole(tables, head)?;
         let p = p.as_ref();
         let rows = table_rows(l, p)?;
         if u64::from(row) + u64::from(rows) > u64::from(max_rows) {
@@ -502,6 +496,20 @@ pub(crate) fn fit_cell(s: &str) -> &str {
 }
 
 /// True when some text of `p` is longer than a cell can hold.
+/// `head` made whole from `tables`, and fitted to Excel's cells as a batch held in
+/// memory is fitted before it is written: every writer of a merge takes its tables here.
+pub(crate) fn whole<'a>(
+    tables: &dyn Tables,
+    head: &'a Project,
+) -> std::io::Result<Cow<'a, Project>> {
+    let p = tables.table(head)?;
+    Ok(if needs_fit(&p) {
+        Cow::Owned(fit_project(&p))
+    } else {
+        p
+    })
+}
+
 fn needs_fit(p: &Project) -> bool {
     let long = |s: &str| s.len() > MAX_CELL_TEXT && fit_cell(s).len() < s.len();
     let opt = |o: &Option<String>| o.as_deref().is_some_and(long);

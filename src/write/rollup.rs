@@ -250,7 +250,7 @@ pub fn write_rollup(
             let page = pages.page();
             first.get_or_insert(At { page, row: r });
             let ws = pages.ws(wb)?;
-            let stats = indicator_stats(tables.table(p)?.as_ref());
+            let stats = indicator_stats(crate::write::whole(tables, p)?.as_ref());
             let s = |o: &Option<String>| o.clone().unwrap_or_default();
             ws.write_number_with_format(r, 0, n as f64, &f.number)?;
             ws.write_string_with_format(r, 1, &dept, &f.text)?;

@@ -73,8 +73,8 @@ pub fn write_scores(
     let own: Vec<Project> = projects
         .iter()
         .filter(|p| p.stage.as_deref() == Some("自评"))
-        .map(|p| tables.table(p).map(std::borrow::Cow::into_owned))
-        .collect::<Result<_, _>>()?;
+        .cloned()
+        .collect();
     let year = own
         .first()
         .and_then(|p| p.year)
@@ -97,10 +97,13 @@ pub fn write_scores(
         ws.write_string_with_format(2, c as u16, *h, &head)?;
         ws.set_column_width(c as u16, *w)?;
     }
+    // Each table is made whole only while it is scored: `own` may be heads.
     let scored: Vec<ProjectScore> = own
         .iter()
-        .map(|p| score::score_project(p, Reverse::default()))
-        .collect();
+        .map(|p| {
+            crate::write::whole(tables, p).map(|p| score::score_project(&p, Reverse::default()))
+        })
+        .collect::<Result<_, _>>()?;
     let mut r = 3;
     let mut n = 0;
     let sums =
