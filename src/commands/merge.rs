@@ -95,7 +95,7 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
     spinner.set_message(format!("正在写出汇总工作簿（{} 个项目）", projects.len()));
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
     let total = jixiao::aggregate::grand_total(projects);
-    let (bytes, continued) = write::merged_workbook_within(
+    let (mut book, continued) = write::merged_book(
         batch,
         superseded,
         *prefer,
@@ -107,7 +107,9 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
         write::MAX_ROWS,
     )
     .context("生成汇总工作簿失败")?;
-    output.write(|w| w.write_all(&bytes))?;
+    // Saved straight into the output's temporary file: a province's workbook is tens
+    // of megabytes, not to be held whole in memory as well.
+    output.write_send(|w| book.save_to_writer(w).map_err(std::io::Error::other))?;
     spinner.finish_and_clear();
     // A sheet past Excel's row limit went on on another: say where.
     for c in &continued {

@@ -97,12 +97,23 @@ impl Output {
         &self,
         write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     ) -> anyhow::Result<()> {
+        self.write_send(|w| write(w))
+    }
+
+    /// As [`Output::write`], to a writer that may be sent to another thread, as a
+    /// workbook saved straight to it needs (rather than built whole in memory first).
+    ///
+    /// # Errors
+    /// As [`Output::write`].
+    pub fn write_send(
+        &self,
+        write: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>,
+    ) -> anyhow::Result<()> {
         match self {
             Output::Stdout => {
-                let stdout = io::stdout();
-                let mut lock = io::BufWriter::new(stdout.lock());
-                write(&mut lock)
-                    .and_then(|_| lock.flush())
+                let mut out = io::BufWriter::new(io::stdout());
+                write(&mut out)
+                    .and_then(|_| out.flush())
                     .context("写入标准输出失败")
             }
             Output::File { path, force } => write_atomically(path, *force, write),
@@ -180,7 +191,7 @@ pub enum Durability {
 pub fn write_atomically(
     path: &Path,
     force: bool,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>,
 ) -> anyhow::Result<()> {
     write_atomically_as(path, force, Durability::Synced, write)
 }
@@ -193,7 +204,7 @@ pub fn write_atomically_as(
     path: &Path,
     force: bool,
     durability: Durability,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>,
 ) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,

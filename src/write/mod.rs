@@ -139,6 +139,39 @@ pub fn merged_workbook_within<'p>(
     tables: &dyn Tables,
     max_rows: u32,
 ) -> Result<(Vec<u8>, Vec<Continued>), XlsxError> {
+    let (mut wb, continued) = merged_book(
+        projects,
+        superseded,
+        prefer,
+        diagnostics,
+        submissions,
+        budget,
+        l,
+        tables,
+        max_rows,
+    )?;
+    Ok((wb.save_to_buffer()?, continued))
+}
+
+/// As [`merged_workbook_within`], with the workbook not yet saved, so that a
+/// province's batch can be saved straight to its file (`Workbook::save_to_writer`)
+/// rather than built whole in memory first.
+///
+/// # Errors
+/// As [`merged_workbook_within`].
+#[allow(clippy::too_many_arguments)]
+#[doc(hidden)]
+pub fn merged_book<'p>(
+    projects: impl Into<Cow<'p, [Project]>>,
+    superseded: &[Superseded],
+    prefer: crate::versions::Prefer,
+    diagnostics: &[Diagnostic],
+    submissions: Option<&[crate::season::Submission]>,
+    budget: Option<&crate::budget::Reconciliation>,
+    l: &Layout<'_>,
+    tables: &dyn Tables,
+    max_rows: u32,
+) -> Result<(Workbook, Vec<Continued>), XlsxError> {
     let mut projects: Cow<'p, [Project]> = projects.into();
     if projects.iter().any(needs_fit) || superseded.iter().any(|s| needs_fit(&s.project)) {
         let projects: Vec<Project> = projects.iter().map(fit_project).collect();
@@ -149,7 +182,7 @@ pub fn merged_workbook_within<'p>(
                 by: s.by.clone(),
             })
             .collect();
-        return merged_workbook_within(
+        return merged_book(
             projects,
             &superseded,
             prefer,
@@ -264,7 +297,7 @@ pub fn merged_workbook_within<'p>(
         });
         name = next;
     }
-    Ok((wb.save_to_buffer()?, continued))
+    Ok((wb, continued))
 }
 
 /// At most this many sheets of a merged workbook stream to temporary files (each
