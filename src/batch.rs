@@ -199,21 +199,28 @@ pub fn partition(
     keys: &[ProjectKey],
     outcomes: &[Outcome],
 ) -> (Vec<Project>, Vec<Superseded>) {
-    let mut kept = Vec::with_capacity(projects.len());
-    let mut superseded = Vec::new();
-    for (p, outcome) in projects.into_iter().zip(outcomes) {
-        match outcome {
-            Outcome::Counts => kept.push(p),
-            Outcome::Replaced(w) => superseded.push(Superseded {
-                project: p,
-                by: ReplacedBy::Version(keys[*w].source.clone()),
-            }),
-            Outcome::Withdrawn(file) => superseded.push(Superseded {
-                project: p,
-                by: ReplacedBy::Workbook(file.clone()),
-            }),
-        }
-    }
+    // In place: a province's heads are not copied into a second vector.
+    let mut kept = projects;
+    let mut at = 0;
+    let mut replaced_by = Vec::new();
+    let removed: Vec<Project> = kept
+        .extract_if(.., |_| {
+            let by = match &outcomes[at] {
+                Outcome::Counts => None,
+                Outcome::Replaced(w) => Some(ReplacedBy::Version(keys[*w].source.clone())),
+                Outcome::Withdrawn(file) => Some(ReplacedBy::Workbook(file.clone())),
+            };
+            at += 1;
+            let set_aside = by.is_some();
+            replaced_by.extend(by);
+            set_aside
+        })
+        .collect();
+    let superseded = removed
+        .into_iter()
+        .zip(replaced_by)
+        .map(|(project, by)| Superseded { project, by })
+        .collect();
     (kept, superseded)
 }
 
