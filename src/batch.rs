@@ -240,12 +240,16 @@ pub fn split_names(projects: &[Project]) -> Vec<String> {
     let mut names = FileNames::default();
     projects
         .iter()
-        .map(|p| {
-            let dept = p.department.as_deref().unwrap_or("未填主管部门");
-            let name = p.level2_project.as_deref().unwrap_or("未填项目名称");
-            names.unique(&format!("{dept}-{name}"), "xlsx")
-        })
+        .map(|p| names.unique(&split_stem(p), "xlsx"))
         .collect()
+}
+
+/// The name `split` wants for `p` (`主管部门-二级项目名称`), before
+/// [`FileNames::unique`] makes it unique in the batch, as [`split_names`] does.
+pub fn split_stem(p: &Project) -> String {
+    let dept = p.department.as_deref().unwrap_or("未填主管部门");
+    let name = p.level2_project.as_deref().unwrap_or("未填项目名称");
+    format!("{dept}-{name}")
 }
 
 /// What one department gets back from `check --feedback`: its tables, and the findings

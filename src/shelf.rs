@@ -1,7 +1,8 @@
 //! Tables set aside on disk while a batch is read, so a province's merge holds each
 //! table's head (names, funds, cells) and not its indicators: they are written to an
 //! unnamed temporary file as each file is checked, and read back one table at a time
-//! as its sheet is written.
+//! as its sheet is written. split sets each table aside whole and keeps only where it
+//! lies and the name it will be written under.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -34,7 +35,7 @@ impl Tables for Held {
 pub struct Shelf {
     file: BufWriter<File>,
     at: u64,
-    spans: HashMap<String, (u64, u32)>,
+    spans: HashMap<String, Span>,
 }
 
 impl Shelf {
@@ -56,12 +57,32 @@ impl Shelf {
     /// # Errors
     /// When the temporary file cannot be written.
     pub fn put(&mut self, p: &Project, packed: &[u8]) -> io::Result<()> {
+        let span = self.append(packed)?;
+        self.spans.insert(key(p), span);
+        Ok(())
+    }
+
+    /// Sets aside a whole table, as [`Shelf::pack_whole`] wrote it, and says where it
+    /// lies: for a batch that keeps nothing of its tables but their places (split).
+    ///
+    /// # Errors
+    /// When the temporary file cannot be written.
+    pub fn put_whole(&mut self, packed: &[u8]) -> io::Result<Span> {
+        self.append(packed)
+    }
+
+    /// `p` whole, encoded for [`Shelf::put_whole`].
+    pub fn pack_whole(p: &Project) -> Vec<u8> {
+        serde_json::to_vec(p).expect("tables always encode")
+    }
+
+    fn append(&mut self, packed: &[u8]) -> io::Result<Span> {
         let len = u32::try_from(packed.len())
             .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "一个表格的指标过多"))?;
         self.file.write_all(packed)?;
-        self.spans.insert(key(p), (self.at, len));
+        let span = Span { at: self.at, len };
         self.at += u64::from(len);
-        Ok(())
+        Ok(span)
     }
 
     /// `p`'s indicators encoded for [`Shelf::put`], and left empty in `p`.
@@ -86,25 +107,47 @@ impl Shelf {
     }
 }
 
+/// Where a table set aside whole lies on the shelf.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    at: u64,
+    len: u32,
+}
+
 /// A shelf to read tables back from.
 pub struct Sealed {
     file: Mutex<File>,
-    spans: HashMap<String, (u64, u32)>,
+    spans: HashMap<String, Span>,
+}
+
+impl Sealed {
+    /// The table [`Shelf::put_whole`] set aside at `span`.
+    ///
+    /// # Errors
+    /// When it cannot be read back.
+    pub fn whole(&self, span: Span) -> io::Result<Project> {
+        decode(&self.read(span)?)
+    }
+
+    fn read(&self, span: Span) -> io::Result<Vec<u8>> {
+        let mut bytes = vec![0; span.len as usize];
+        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        file.seek(SeekFrom::Start(span.at))?;
+        file.read_exact(&mut bytes)?;
+        Ok(bytes)
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> io::Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
 
 impl Tables for Sealed {
     fn table<'a>(&self, head: &'a Project) -> io::Result<Cow<'a, Project>> {
-        let Some(&(at, len)) = self.spans.get(&key(head)) else {
+        let Some(&span) = self.spans.get(&key(head)) else {
             return Ok(Cow::Borrowed(head));
         };
-        let mut bytes = vec![0; len as usize];
-        {
-            let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
-            file.seek(SeekFrom::Start(at))?;
-            file.read_exact(&mut bytes)?;
-        }
-        let indicators: Vec<Indicator> = serde_json::from_slice(&bytes)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        let indicators: Vec<Indicator> = decode(&self.read(span)?)?;
         let mut whole = head.clone();
         whole.indicators = indicators;
         Ok(Cow::Owned(whole))
@@ -147,6 +190,26 @@ mod tests {
         for (head, original) in heads.iter().zip(&originals).rev() {
             assert!(!original.indicators.is_empty());
             assert_eq!(sealed.table(head).unwrap().as_ref(), original);
+        }
+    }
+
+    #[test]
+    fn a_whole_table_comes_back_from_its_span() {
+        let mut other = crate::testing::clean();
+        other.level2_project = Some("另一个项目".into());
+        other
+            .funds
+            .other
+            .insert("上年结转".into(), rust_decimal::Decimal::new(125, 2));
+        let tables = [crate::testing::clean(), other];
+        let mut shelf = Shelf::new().unwrap();
+        let spans: Vec<Span> = tables
+            .iter()
+            .map(|p| shelf.put_whole(&Shelf::pack_whole(p)).unwrap())
+            .collect();
+        let sealed = shelf.sealed().unwrap();
+        for (span, table) in spans.iter().zip(&tables).rev() {
+            assert_eq!(&sealed.whole(*span).unwrap(), table);
         }
     }
 }
