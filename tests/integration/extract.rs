@@ -578,6 +578,48 @@ fn a_zip_of_workbooks_is_read_in_place_with_its_chinese_names() {
     assert_eq!(x.projects.len(), 4);
 }
 
+/// A .zip of more workbooks than are read at once gives what the same files give loose
+/// in a folder, in the same (name) order, whatever order the archive lists them in.
+#[test]
+fn a_large_zip_reads_as_its_folder_does_in_name_order() {
+    use std::io::Write;
+    let seed = crate::workdir::repo().join("samples/one_per_file");
+    let mut workbooks: Vec<_> = std::fs::read_dir(&seed)
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    workbooks.sort();
+    let dir = Workdir::new();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    // 150 members, listed in reverse: more than two batches of the parallel read.
+    let names: Vec<String> = (0..150).map(|i| format!("部门{i:03}/报表.xlsx")).collect();
+    for (i, name) in names.iter().enumerate().rev() {
+        let bytes = &workbooks[i % workbooks.len()];
+        dir.write(&format!("收件箱/{name}"), bytes);
+        zip.start_file(name.as_str(), opts).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    dir.write("报送.zip", &zip.finish().unwrap().into_inner());
+    let zipped = jixiao::extract(&[dir.path().join("报送.zip")]);
+    let loose = jixiao::extract(&[dir.path().join("收件箱")]);
+    assert_eq!(zipped.projects.len(), 150);
+    let inner = |file: &str| file.split_once(".zip/").map(|(_, inner)| inner.to_string());
+    let zipped_files: Vec<_> = zipped
+        .projects
+        .iter()
+        .map(|p| inner(&p.source.file).unwrap())
+        .collect();
+    assert_eq!(zipped_files, names);
+    let strip = |mut p: jixiao::model::Project| {
+        p.source.file = String::new();
+        p
+    };
+    let a: Vec<_> = zipped.projects.into_iter().map(strip).collect();
+    let b: Vec<_> = loose.projects.into_iter().map(strip).collect();
+    assert_eq!(a, b);
+}
+
 /// The library reads as the command does and prints nothing: what a walk passed by is
 /// returned, and the limits are the caller's.
 #[test]
