@@ -74,9 +74,10 @@ pub fn run(args: &SplitArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
 }
 
 /// Writes one workbook per project into `dir` (made when missing) under the names
-/// given, each atomically; `make` gives a project's bytes from what stands for it. Refuses, before writing
-/// anything, a target that is one of the inputs or (without `force`) exists already.
-/// Returns how many were written.
+/// given, each atomically; `make` gives a project's bytes from what stands for it (the
+/// project, or where it was set aside). Refuses, before writing anything, a target that
+/// is one of the inputs or (without `force`) exists already. Returns how many were
+/// written.
 ///
 /// # Errors
 /// When the directory cannot be made, a target is refused, or a write fails.
