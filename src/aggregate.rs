@@ -119,6 +119,21 @@ impl IndicatorStats {
     }
 }
 
+/// The counts a 汇总 row gives of a project's indicators: 产出, 效益 and 满意度
+/// indicators, and all of them.
+pub type RollupCounts = [usize; 4];
+
+/// [`RollupCounts`] of `p`.
+pub fn rollup_counts(p: &Project) -> RollupCounts {
+    let s = indicator_stats(p);
+    [
+        s.count("产出"),
+        s.count("效益"),
+        s.count("满意度"),
+        s.total(),
+    ]
+}
+
 /// The indicator statistics of one project.
 pub fn indicator_stats(p: &Project) -> IndicatorStats {
     let mut s = IndicatorStats::default();

@@ -97,7 +97,7 @@ pub fn check_walked(
                 found.clear();
             }
             // Encoded here, in the workers, to be set aside in input order below.
-            let packed: Vec<Vec<u8>> = if heads {
+            let packed: Vec<crate::shelf::Packed> = if heads {
                 found.iter_mut().map(crate::shelf::Shelf::pack).collect()
             } else {
                 Vec::new()
@@ -108,9 +108,9 @@ pub fn check_walked(
             diagnostics.extend(checked.diagnostics);
             keys.extend(checked.keys);
             if let Keep::Heads(shelf) = &mut keep {
-                for (p, bytes) in found.iter().zip(&packed) {
+                for (p, packed) in found.iter().zip(&packed) {
                     if shelved.is_ok() {
-                        shelved = shelf.put(p, bytes);
+                        shelved = shelf.put(p, packed);
                     }
                 }
             }

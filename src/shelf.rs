@@ -10,6 +10,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::sync::Mutex;
 
+use crate::aggregate::{RollupCounts, rollup_counts};
 use crate::model::{Indicator, Project};
 
 /// Where a writer finds a table whole from the head it holds.
@@ -19,6 +20,15 @@ pub trait Tables {
     /// # Errors
     /// When what was set aside cannot be read back.
     fn table<'a>(&self, head: &'a Project) -> io::Result<Cow<'a, Project>>;
+
+    /// What the 汇总 counts of `head`'s indicators, without taking them back where
+    /// they were counted as they were set aside.
+    ///
+    /// # Errors
+    /// When what was set aside cannot be read back.
+    fn counts(&self, head: &Project) -> io::Result<RollupCounts> {
+        Ok(rollup_counts(self.table(head)?.as_ref()))
+    }
 }
 
 /// Tables held whole in memory: a head is its table.
@@ -35,7 +45,7 @@ impl Tables for Held {
 pub struct Shelf {
     file: BufWriter<File>,
     at: u64,
-    spans: HashMap<String, Span>,
+    spans: HashMap<String, (Span, RollupCounts)>,
 }
 
 impl Shelf {
@@ -56,9 +66,9 @@ impl Shelf {
     ///
     /// # Errors
     /// When the temporary file cannot be written.
-    pub fn put(&mut self, p: &Project, packed: &[u8]) -> io::Result<()> {
-        let span = self.append(packed)?;
-        self.spans.insert(key(p), span);
+    pub fn put(&mut self, p: &Project, packed: &Packed) -> io::Result<()> {
+        let span = self.append(&packed.bytes)?;
+        self.spans.insert(key(p), (span, packed.counts));
         Ok(())
     }
 
@@ -85,10 +95,15 @@ impl Shelf {
         Ok(span)
     }
 
-    /// `p`'s indicators encoded for [`Shelf::put`], and left empty in `p`.
-    pub fn pack(p: &mut Project) -> Vec<u8> {
+    /// `p`'s indicators encoded for [`Shelf::put`], with what the 汇总 counts of them,
+    /// and left empty in `p`.
+    pub fn pack(p: &mut Project) -> Packed {
+        let counts = rollup_counts(p);
         let indicators = std::mem::take(&mut p.indicators);
-        serde_json::to_vec(&indicators).expect("indicators always encode")
+        Packed {
+            bytes: serde_json::to_vec(&indicators).expect("indicators always encode"),
+            counts,
+        }
     }
 
     /// The shelf done with writing, to read tables back from.
@@ -107,6 +122,12 @@ impl Shelf {
     }
 }
 
+/// A table's indicators encoded by [`Shelf::pack`], to be set aside by [`Shelf::put`].
+pub struct Packed {
+    bytes: Vec<u8>,
+    counts: RollupCounts,
+}
+
 /// Where a table set aside whole lies on the shelf.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
@@ -117,7 +138,7 @@ pub struct Span {
 /// A shelf to read tables back from.
 pub struct Sealed {
     file: Mutex<File>,
-    spans: HashMap<String, Span>,
+    spans: HashMap<String, (Span, RollupCounts)>,
 }
 
 impl Sealed {
@@ -144,13 +165,20 @@ fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> io::Result<T> {
 
 impl Tables for Sealed {
     fn table<'a>(&self, head: &'a Project) -> io::Result<Cow<'a, Project>> {
-        let Some(&span) = self.spans.get(&key(head)) else {
+        let Some(&(span, _)) = self.spans.get(&key(head)) else {
             return Ok(Cow::Borrowed(head));
         };
         let indicators: Vec<Indicator> = decode(&self.read(span)?)?;
         let mut whole = head.clone();
         whole.indicators = indicators;
         Ok(Cow::Owned(whole))
+    }
+
+    fn counts(&self, head: &Project) -> io::Result<RollupCounts> {
+        match self.spans.get(&key(head)) {
+            Some(&(_, counts)) => Ok(counts),
+            None => Ok(rollup_counts(head)),
+        }
     }
 }
 
@@ -190,6 +218,11 @@ mod tests {
         for (head, original) in heads.iter().zip(&originals).rev() {
             assert!(!original.indicators.is_empty());
             assert_eq!(sealed.table(head).unwrap().as_ref(), original);
+            // The 汇总's counts come without reading the table back, and agree with it.
+            let counts = sealed.counts(head).unwrap();
+            assert_eq!(counts, rollup_counts(original));
+            assert_eq!(counts[3], original.indicators.len());
+            assert_eq!(Held.counts(original).unwrap(), counts);
         }
     }
 

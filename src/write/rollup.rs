@@ -7,7 +7,7 @@ use rust_xlsxwriter::{
     Format, FormatAlign, FormatUnderline, Formula, Url, Workbook, Worksheet, XlsxError,
 };
 
-use crate::aggregate::{self, indicator_stats};
+use crate::aggregate;
 use crate::model::{Diagnostic, Project, Severity};
 use crate::template::Template;
 use crate::text::column_name;
@@ -250,7 +250,7 @@ pub fn write_rollup(
             let page = pages.page();
             first.get_or_insert(At { page, row: r });
             let ws = pages.ws(wb)?;
-            let stats = indicator_stats(crate::write::whole(tables, p)?.as_ref());
+            let [output, benefit, satisfaction, all] = tables.counts(p)?;
             let s = |o: &Option<String>| o.clone().unwrap_or_default();
             ws.write_number_with_format(r, 0, n as f64, &f.number)?;
             ws.write_string_with_format(r, 1, &dept, &f.text)?;
@@ -266,15 +266,7 @@ pub fn write_rollup(
                     None => ws.write_blank(r, MONEY + k as u16, &f.money)?,
                 };
             }
-            for (k, count) in [
-                stats.count("产出"),
-                stats.count("效益"),
-                stats.count("满意度"),
-                stats.total(),
-            ]
-            .iter()
-            .enumerate()
-            {
+            for (k, count) in [output, benefit, satisfaction, all].iter().enumerate() {
                 ws.write_number_with_format(r, 8 + k as u16, *count as f64, &f.number)?;
                 counts[k] += count;
                 all_counts[k] += count;
