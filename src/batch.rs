@@ -17,6 +17,9 @@ pub struct Merged {
     pub files: usize,
     /// The tables that count: one version of each project.
     pub projects: Vec<Project>,
+    /// Their keys, in the same order, as they were read whole (merge holds only the
+    /// tables' heads, without the cells a key names).
+    pub keys: Vec<ProjectKey>,
     /// Versions that do not count, each with what replaced it.
     pub superseded: Vec<Superseded>,
     /// How the versions that count were chosen.
@@ -183,9 +186,16 @@ pub fn merge(checked: Checked) -> Merged {
         diagnostics,
     } = checked;
     let (kept, superseded) = partition(projects, &keys, &outcomes);
+    let keys = keys
+        .into_iter()
+        .zip(&outcomes)
+        .filter(|(_, o)| matches!(o, Outcome::Counts))
+        .map(|(k, _)| k)
+        .collect();
     Merged {
         files,
         projects: kept,
+        keys,
         superseded,
         prefer,
         diagnostics,

@@ -1,7 +1,7 @@
 //! Tables set aside on disk while a batch is read, so a province's merge holds each
-//! table's head (names, funds, cells) and not its indicators: they are written to an
-//! unnamed temporary file as each file is checked, and read back one table at a time
-//! as its sheet is written. split sets each table aside whole and keeps only where it
+//! table's head (names, funds, source) and not its indicators, cells or goals: they are
+//! written to an unnamed temporary file as each file is checked, and read back one
+//! table at a time as its sheet is written. split sets each table aside whole and keeps only where it
 //! lies and the name it will be written under.
 
 use std::borrow::Cow;
@@ -95,13 +95,20 @@ impl Shelf {
         Ok(span)
     }
 
-    /// `p`'s indicators encoded for [`Shelf::put`], with what the 汇总 counts of them,
-    /// and left empty in `p`.
+    /// What of `p` only its sheet needs (its indicators, its cells, its goals) encoded
+    /// for [`Shelf::put`], with what the 汇总 counts of its indicators; those are left
+    /// empty in `p`, its head.
     pub fn pack(p: &mut Project) -> Packed {
         let counts = rollup_counts(p);
-        let indicators = std::mem::take(&mut p.indicators);
+        let aside = Aside {
+            indicators: std::mem::take(&mut p.indicators),
+            cells: std::mem::take(&mut p.cells),
+            goal: p.goal.take(),
+            goal_period: p.goal_period.take(),
+            goal_actual: p.goal_actual.take(),
+        };
         Packed {
-            bytes: serde_json::to_vec(&indicators).expect("indicators always encode"),
+            bytes: serde_json::to_vec(&aside).expect("tables always encode"),
             counts,
         }
     }
@@ -120,6 +127,16 @@ impl Shelf {
             spans: self.spans,
         })
     }
+}
+
+/// What a head goes without until its sheet is written.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Aside {
+    indicators: Vec<Indicator>,
+    cells: indexmap::IndexMap<String, String>,
+    goal: Option<String>,
+    goal_period: Option<String>,
+    goal_actual: Option<String>,
 }
 
 /// A table's indicators encoded by [`Shelf::pack`], to be set aside by [`Shelf::put`].
@@ -168,9 +185,13 @@ impl Tables for Sealed {
         let Some(&(span, _)) = self.spans.get(&key(head)) else {
             return Ok(Cow::Borrowed(head));
         };
-        let indicators: Vec<Indicator> = decode(&self.read(span)?)?;
+        let aside: Aside = decode(&self.read(span)?)?;
         let mut whole = head.clone();
-        whole.indicators = indicators;
+        whole.indicators = aside.indicators;
+        whole.cells = aside.cells;
+        whole.goal = aside.goal;
+        whole.goal_period = aside.goal_period;
+        whole.goal_actual = aside.goal_actual;
         Ok(Cow::Owned(whole))
     }
 
@@ -210,6 +231,7 @@ mod tests {
             let mut head = p.clone();
             let packed = Shelf::pack(&mut head);
             assert!(head.indicators.is_empty());
+            assert!(head.cells.is_empty() && head.goal.is_none());
             shelf.put(&head, &packed).unwrap();
             heads.push(head);
         }

@@ -52,14 +52,9 @@ pub fn run(args: &MergeArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
     let tables = shelf.sealed().context("写入临时文件失败")?;
     let mut merged = jixiao::batch::merge(checked);
     // The budget is compared with the versions that count.
-    let reconciliation = budget.as_ref().map(|list| {
-        let keys: Vec<_> = merged
-            .projects
-            .iter()
-            .map(jixiao::versions::ProjectKey::of)
-            .collect();
-        jixiao::budget::reconcile(list, &keys, &config)
-    });
+    let reconciliation = budget
+        .as_ref()
+        .map(|list| jixiao::budget::reconcile(list, &merged.keys, &config));
     if let Some(r) = &reconciliation {
         merged.diagnostics.extend(r.diagnostics.iter().cloned());
     }

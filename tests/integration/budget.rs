@@ -129,6 +129,11 @@ fn merge_adds_a_budget_sheet_and_nothing_without_one() {
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("预算对比（预算.xlsx，4 个项目"), "{stderr}");
+    // merge holds its tables' heads only, but its findings still name the cell.
+    assert!(
+        stderr.contains("收件箱/机关工委.xlsx:项目3!D6: error[budget-mismatch]"),
+        "{stderr}"
+    );
     let seen = openpyxl(&dir.path().join("m.xlsx"));
     assert_eq!(seen["sheets"][1], "预算对比");
     let plain_seen = openpyxl(&dir.path().join("plain.xlsx"));
