@@ -1,8 +1,8 @@
 //! Tables set aside on disk while a batch is read, so a province's merge holds each
 //! table's head (names, funds, source) and not its indicators, cells or goals: they are
 //! written to an unnamed temporary file as each file is checked, and read back one
-//! table at a time as its sheet is written. split sets each table aside whole and keeps only where it
-//! lies and the name it will be written under.
+//! table at a time as its sheet is written. split sets each table aside whole and
+//! keeps only where it lies and the name it will be written under.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -88,7 +88,7 @@ impl Shelf {
 
     fn append(&mut self, packed: &[u8]) -> io::Result<Span> {
         let len = u32::try_from(packed.len())
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "一个表格的指标过多"))?;
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "一个表格过大，无法暂存"))?;
         self.file.write_all(packed)?;
         let span = Span { at: self.at, len };
         self.at += u64::from(len);
@@ -139,7 +139,8 @@ struct Aside {
     goal_actual: Option<String>,
 }
 
-/// A table's indicators encoded by [`Shelf::pack`], to be set aside by [`Shelf::put`].
+/// What a head goes without, encoded by [`Shelf::pack`], to be set aside by
+/// [`Shelf::put`].
 pub struct Packed {
     bytes: Vec<u8>,
     counts: RollupCounts,
