@@ -219,6 +219,8 @@ pub fn merged_book<'p>(
         .iter()
         .filter_map(|d| Some((d.file.as_str(), d.sheet.as_deref()?, d.cell.as_deref()?)))
         .collect();
+    // Only the sheets a finding names with a cell are looked up by 问题清单.
+    let named_sheets: HashSet<(&str, &str)> = named.iter().map(|&(f, s, _)| (f, s)).collect();
     let mut streamed = 1;
     // Each department's projects, by their place in the batch, in the order of
     // aggregate::group_by: the department sheets are the last to read a project, so
@@ -252,8 +254,10 @@ pub fn merged_book<'p>(
             for (p, placed) in group.iter().zip(placed) {
                 let file = p.source.file.as_str();
                 let sheet = p.source.sheet.as_str();
-                let kept = placed.only(|cell| named.contains(&(file, sheet, cell)));
-                links.add(&p.source, &name, kept);
+                if named_sheets.contains(&(file, sheet)) {
+                    let kept = placed.only(|cell| named.contains(&(file, sheet, cell)));
+                    links.add(&p.source, &name, kept);
+                }
             }
             drop(group);
             if let Cow::Owned(batch) = &mut projects {
