@@ -62,7 +62,7 @@ pub fn merged_workbook(
     budget: Option<&crate::budget::Reconciliation>,
     l: &Layout<'_>,
 ) -> Result<Vec<u8>, XlsxError> {
-    merged_workbook_within(
+    let (mut wb, _) = merged_book(
         projects,
         superseded,
         prefer,
@@ -72,8 +72,8 @@ pub fn merged_workbook(
         l,
         &Held,
         MAX_ROWS,
-    )
-    .map(|(bytes, _)| bytes)
+    )?;
+    wb.save_to_buffer()
 }
 
 /// Excel's rows on a sheet.
@@ -122,43 +122,12 @@ fn grouped(n: u32) -> String {
 /// with “（续）”, and each such continuation is returned. Tests pass a small limit.
 /// `projects` and `superseded` may be heads whose indicators `tables` holds (a
 /// province's batch, set aside on disk): each table is made whole as it is written.
+/// The workbook is returned unsaved, so that a province's batch can be saved straight
+/// to its file (`Workbook::save_to_writer`) rather than built whole in memory first.
 ///
 /// # Errors
-/// When rust_xlsxwriter refuses a cell or a sheet, or one table alone is taller
-/// than a sheet.
-#[allow(clippy::too_many_arguments)]
-#[doc(hidden)]
-pub fn merged_workbook_within<'p>(
-    projects: impl Into<Cow<'p, [Project]>>,
-    superseded: &[Superseded],
-    prefer: crate::versions::Prefer,
-    diagnostics: &[Diagnostic],
-    submissions: Option<&[crate::season::Submission]>,
-    budget: Option<&crate::budget::Reconciliation>,
-    l: &Layout<'_>,
-    tables: &dyn Tables,
-    max_rows: u32,
-) -> Result<(Vec<u8>, Vec<Continued>), XlsxError> {
-    let (mut wb, continued) = merged_book(
-        projects,
-        superseded,
-        prefer,
-        diagnostics,
-        submissions,
-        budget,
-        l,
-        tables,
-        max_rows,
-    )?;
-    Ok((wb.save_to_buffer()?, continued))
-}
-
-/// As [`merged_workbook_within`], with the workbook not yet saved, so that a
-/// province's batch can be saved straight to its file (`Workbook::save_to_writer`)
-/// rather than built whole in memory first.
-///
-/// # Errors
-/// As [`merged_workbook_within`].
+/// When rust_xlsxwriter refuses a cell or a sheet, one table alone is taller than a
+/// sheet, or a table set aside cannot be read back.
 #[allow(clippy::too_many_arguments)]
 #[doc(hidden)]
 pub fn merged_book<'p>(
@@ -173,27 +142,21 @@ pub fn merged_book<'p>(
     max_rows: u32,
 ) -> Result<(Workbook, Vec<Continued>), XlsxError> {
     let mut projects: Cow<'p, [Project]> = projects.into();
+    let mut superseded = Cow::Borrowed(superseded);
+    // The heads' texts fitted to Excel's cells (a table's own, as it is made whole).
     if projects.iter().any(needs_fit) || superseded.iter().any(|s| needs_fit(&s.project)) {
-        let projects: Vec<Project> = projects.iter().map(fit_project).collect();
-        let superseded: Vec<Superseded> = superseded
-            .iter()
-            .map(|s| Superseded {
-                project: fit_project(&s.project),
-                by: s.by.clone(),
-            })
-            .collect();
-        return merged_book(
-            projects,
-            &superseded,
-            prefer,
-            diagnostics,
-            submissions,
-            budget,
-            l,
-            tables,
-            max_rows,
+        projects = Cow::Owned(projects.iter().map(fit_project).collect());
+        superseded = Cow::Owned(
+            superseded
+                .iter()
+                .map(|s| Superseded {
+                    project: fit_project(&s.project),
+                    by: s.by.clone(),
+                })
+                .collect(),
         );
     }
+    let superseded: &[Superseded] = &superseded;
     let mut wb = output_workbook(Some("merge"));
     if let Some(dir) = &l.temp_dir {
         wb.set_tempdir(dir)?;
@@ -532,7 +495,6 @@ pub(crate) fn fit_cell(s: &str) -> &str {
     prefix_within(s, MAX_CELL_TEXT, char::len_utf16)
 }
 
-/// True when some text of `p` is longer than a cell can hold.
 /// `head` made whole from `tables`, and fitted to Excel's cells as a batch held in
 /// memory is fitted before it is written: every writer of a merge takes its tables here.
 pub(crate) fn whole<'a>(
@@ -547,6 +509,7 @@ pub(crate) fn whole<'a>(
     })
 }
 
+/// True when some text of `p` is longer than a cell can hold.
 fn needs_fit(p: &Project) -> bool {
     let long = |s: &str| s.len() > MAX_CELL_TEXT && fit_cell(s).len() < s.len();
     let opt = |o: &Option<String>| o.as_deref().is_some_and(long);

@@ -250,7 +250,8 @@ pub fn write_rollup(
             let page = pages.page();
             first.get_or_insert(At { page, row: r });
             let ws = pages.ws(wb)?;
-            let [output, benefit, satisfaction, all] = tables.counts(p)?;
+            // 产出, 效益 and 满意度 indicators, and all of them.
+            let table_counts = tables.counts(p)?;
             let s = |o: &Option<String>| o.clone().unwrap_or_default();
             ws.write_number_with_format(r, 0, n as f64, &f.number)?;
             ws.write_string_with_format(r, 1, &dept, &f.text)?;
@@ -266,7 +267,7 @@ pub fn write_rollup(
                     None => ws.write_blank(r, MONEY + k as u16, &f.money)?,
                 };
             }
-            for (k, count) in [output, benefit, satisfaction, all].iter().enumerate() {
+            for (k, count) in table_counts.iter().enumerate() {
                 ws.write_number_with_format(r, 8 + k as u16, *count as f64, &f.number)?;
                 counts[k] += count;
                 all_counts[k] += count;

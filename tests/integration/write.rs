@@ -880,7 +880,7 @@ fn sheets_past_the_row_limit_continue_on_new_sheets() {
     let parts = jixiao::template::TitleParts::default();
     let layout = jixiao::write::Layout::new(&template, &parts);
     let limit = 60;
-    let (bytes, continued) = jixiao::write::merged_workbook_within(
+    let (mut book, continued) = jixiao::write::merged_book(
         &projects,
         &[],
         Default::default(),
@@ -892,6 +892,7 @@ fn sheets_past_the_row_limit_continue_on_new_sheets() {
         limit,
     )
     .unwrap();
+    let bytes = book.save_to_buffer().unwrap();
     let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let names = wb.sheet_names();
     for n in &names {
@@ -991,7 +992,7 @@ fn the_list_of_findings_past_the_row_limit_continues() {
     let parts = jixiao::template::TitleParts::default();
     let layout = jixiao::write::Layout::new(&template, &parts);
     let limit = 60;
-    let (bytes, continued) = jixiao::write::merged_workbook_within(
+    let (mut book, continued) = jixiao::write::merged_book(
         &projects,
         &[],
         Default::default(),
@@ -1003,6 +1004,7 @@ fn the_list_of_findings_past_the_row_limit_continues() {
         limit,
     )
     .unwrap();
+    let bytes = book.save_to_buffer().unwrap();
     let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let lists: Vec<String> = wb
         .sheet_names()
