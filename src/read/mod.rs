@@ -13,7 +13,6 @@ mod grid;
 mod ods;
 mod xls;
 mod xlsx;
-mod xlsx_merges;
 
 use std::io::Cursor;
 use std::path::Path;

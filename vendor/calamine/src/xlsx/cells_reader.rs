@@ -190,6 +190,8 @@ where
     cell_buf: Vec<u8>,
     value_bufs: ValueBufs,
     formulas: Vec<Option<SharedFormula>>,
+    merge_cell_refs: Vec<String>,
+    unvalued_formula: bool,
 }
 
 impl<'a, RS> XlsxCellReader<'a, RS>
@@ -248,6 +250,8 @@ where
             cell_buf: Vec::with_capacity(1024),
             value_bufs: ValueBufs::new(),
             formulas: Vec::with_capacity(1024),
+            merge_cell_refs: Vec::new(),
+            unvalued_formula: false,
         })
     }
 
@@ -327,6 +331,11 @@ where
     /// The style id is the cell's index into the workbook style palette (see
     /// [`XlsxCellReader::styles`]). Cells without an explicit style return
     /// style id 0, the default format.
+    ///
+    /// Once it has returned `None`, the merged regions declared after the sheet
+    /// data are in [`XlsxCellReader::merge_cell_refs`], read on the same pass, and
+    /// [`XlsxCellReader::has_unvalued_formula`] tells whether a cell held a formula
+    /// and no value.
     pub fn next_cell_with_style_id(
         &mut self,
     ) -> Result<Option<(Cell<DataRef<'a>>, usize)>, XlsxError> {
@@ -360,11 +369,13 @@ where
                         .and_then(|s| atoi_simd::parse::<usize, true, false>(s.as_bytes()).ok())
                         .unwrap_or(0);
                     let mut value = DataRef::Empty;
+                    let mut formula = false;
 
                     loop {
                         self.cell_buf.clear();
                         match self.xml.read_event_into(&mut self.cell_buf) {
                             Ok(Event::Start(e)) => {
+                                formula |= e.local_name().as_ref() == "f";
                                 let ctx = WorkbookContext {
                                     strings: self.strings,
                                     formats: self.formats,
@@ -386,10 +397,12 @@ where
                         }
                     }
                     self.col_index += 1;
+                    self.unvalued_formula |= formula && matches!(value, DataRef::Empty);
                     return Ok(Some((Cell::new(pos, value), style_id)));
                 }
 
                 Ok(Event::End(e)) if e.local_name().as_ref() == "sheetData" => {
+                    self.read_merge_cell_refs();
                     return Ok(None);
                 }
 
@@ -698,6 +711,36 @@ where
     /// Return the workbook style palette, indexed by style id.
     pub fn styles(&self) -> &[Style] {
         self.styles
+    }
+
+    /// The `ref` of every `mergeCell` after the sheet data, as written (`A1:F2`),
+    /// once [`XlsxCellReader::next_cell_with_style_id`] has returned `None`.
+    pub fn merge_cell_refs(&self) -> &[String] {
+        &self.merge_cell_refs
+    }
+
+    /// Whether a cell read by [`XlsxCellReader::next_cell_with_style_id`] held a
+    /// formula (`<f>`) and no value: one saved by a program that computes none.
+    pub fn has_unvalued_formula(&self) -> bool {
+        self.unvalued_formula
+    }
+
+    /// Reads what follows the sheet data, keeping each `mergeCell`'s `ref`. What
+    /// follows the data is not needed for the cells, so a part malformed there ends
+    /// the search, not the sheet.
+    fn read_merge_cell_refs(&mut self) {
+        loop {
+            self.buf.clear();
+            match self.xml.read_event_into(&mut self.buf) {
+                Ok(Event::Start(e)) if e.local_name().as_ref() == "mergeCell" => {
+                    if let Ok(Some(r)) = e.raw_attr("ref") {
+                        self.merge_cell_refs.push(r.to_string());
+                    }
+                }
+                Ok(Event::Eof) | Err(_) => return,
+                _ => (),
+            }
+        }
     }
 }
 

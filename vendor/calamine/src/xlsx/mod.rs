@@ -2727,6 +2727,15 @@ impl InnerTableMetadata {
 }
 
 impl<RS: Read + Seek> Xlsx<RS> {
+    /// The path inside the zip of the part that holds the worksheet of the given name
+    /// (`xl/worksheets/sheet1.xml`). Several sheets may name one part.
+    pub fn worksheet_part(&self, name: &str) -> Option<&str> {
+        self.sheets
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, path)| path.as_str())
+    }
+
     /// Get a reader over all used cells in the given worksheet cell reader
     pub fn worksheet_cells_reader<'a>(
         &'a mut self,
