@@ -21,8 +21,8 @@ pub(super) fn read_xlsx(
     zip: &mut Zip<'_>,
     limits: &Limits,
 ) -> Result<Vec<Sheet>, ReadError> {
-    shared_strings_declared(zip)?;
     let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
+    shared_strings_declared(&wb)?;
     let names = sheet_names(wb.sheet_names(), limits)?;
     let mut sheets: Vec<Sheet> = Vec::with_capacity(names.len());
     let mut budget = Budget::of(limits);
@@ -238,40 +238,17 @@ fn merge_ref(range: &str) -> Option<Rect> {
     })
 }
 
-/// Refuses a shared-string table that declares more strings than its part can hold. The
-/// parser sizes its table by the declaration before reading a string, so a 1 KB file
-/// declaring four billion would take the whole machine's memory (and the batch with it);
-/// a real table's `<si>` elements take at least five bytes each.
-fn shared_strings_declared(zip: &mut Zip<'_>) -> Result<(), ReadError> {
-    use std::io::Read;
-    let Some(name) = zip
-        .file_names()
-        .filter_map(Result::ok)
-        .find(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
-        .map(|n| n.into_owned())
-    else {
-        return Ok(());
-    };
-    let entry = zip.by_name(&name).map_err(corrupt)?;
-    let size = entry.size();
-    let mut head = Vec::with_capacity(4096);
-    entry.take(4096).read_to_end(&mut head)?;
-    let head = String::from_utf8_lossy(&head);
-    let Some(root) = head.find("<sst").map(|at| &head[at..]) else {
-        return Ok(());
-    };
-    let root = &root[..root.find('>').unwrap_or(root.len())];
-    let holds = size / 5 + 1;
+/// Refuses a shared-string table that declares more strings than its part can hold: a
+/// 1 KB file declaring four billion is damaged or tampered with (a real table's
+/// `<si>` elements take at least five bytes each). The declaration is only counted,
+/// never trusted, by the parser.
+fn shared_strings_declared(wb: &Xlsx<Cursor<&[u8]>>) -> Result<(), ReadError> {
     // `count` (references from cells) may exceed what the part holds; `uniqueCount`
     // (the strings themselves) may not.
-    let declared = root
-        .split(" uniqueCount=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .and_then(|n| n.trim().parse::<u64>().ok());
-    match declared {
-        Some(n) if n > holds => Err(ReadError::Corrupt(format!(
-            "共享字符串表声明有 {n} 个字符串，而其内容最多只能容纳 {holds} 个（文件已被篡改或损坏）"
+    match wb.shared_strings_declared() {
+        Some((n, size)) if n > size / 5 + 1 => Err(ReadError::Corrupt(format!(
+            "共享字符串表声明有 {n} 个字符串，而其内容最多只能容纳 {} 个（文件已被篡改或损坏）",
+            size / 5 + 1
         ))),
         _ => Ok(()),
     }

@@ -260,6 +260,8 @@ pub struct Xlsx<RS> {
     workbook_name: String,
     /// Shared strings
     strings: Vec<String>,
+    /// The `uniqueCount` the shared strings part declares, and the part's size
+    shared_strings_declared: Option<(u64, u64)>,
     /// Sheets paths
     sheets: Vec<(String, String)>,
     /// Tables: Name, Sheet, Columns, Data dimensions
@@ -349,6 +351,13 @@ impl<RS: Read + Seek> Xlsx<RS> {
 
     fn read_shared_strings(&mut self) -> Result<(), XlsxError> {
         let path = format!("{}sharedStrings.xml", self.xl_path);
+        // The declared count sizes the table before any string is read: a small part
+        // may declare billions. No more is reserved than the part can hold (a string
+        // takes at least `<si/>`, five bytes).
+        let size = self
+            .zip
+            .by_name(cached_zip_path(&self.zip_path_cache, &path))
+            .map_or(0, |f| f.size());
         let mut xml = match xml_reader(&mut self.zip, path.as_ref(), &self.zip_path_cache) {
             None => return Ok(()),
             Some(x) => x?,
@@ -361,7 +370,8 @@ impl<RS: Read + Seek> Xlsx<RS> {
                 Ok(Event::Start(e)) if e.local_name().as_ref() == "sst" => {
                     if let Some(count) = e.raw_attr("uniqueCount")? {
                         if let Ok(n) = atoi_simd::parse::<usize, true, false>(count.as_bytes()) {
-                            self.strings.reserve(n);
+                            self.shared_strings_declared = Some((n as u64, size));
+                            self.strings.reserve(n.min((size / 5 + 1) as usize));
                         }
                     }
                     break;
@@ -2727,6 +2737,13 @@ impl InnerTableMetadata {
 }
 
 impl<RS: Read + Seek> Xlsx<RS> {
+    /// The `uniqueCount` the shared strings part declares, and the part's size in
+    /// bytes, when it declares one: a count the part cannot hold tells a damaged or
+    /// tampered file.
+    pub fn shared_strings_declared(&self) -> Option<(u64, u64)> {
+        self.shared_strings_declared
+    }
+
     /// The path inside the zip of the part that holds the worksheet of the given name
     /// (`xl/worksheets/sheet1.xml`). Several sheets may name one part.
     pub fn worksheet_part(&self, name: &str) -> Option<&str> {
@@ -2807,6 +2824,7 @@ impl<RS: Read + Seek> Reader<RS> for Xlsx<RS> {
             xl_path: "xl/".to_string(),
             workbook_name: "workbook.xml".to_string(),
             strings: Vec::new(),
+            shared_strings_declared: None,
             formats: Vec::new(),
             styles: Vec::new(),
             is_1904: false,
