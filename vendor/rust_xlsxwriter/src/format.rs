@@ -12,6 +12,11 @@ use std::{collections::HashMap, fmt, hash::Hash, sync::OnceLock};
 
 use crate::Color;
 
+/// Formats by the index a workbook gives them. Looked up for every cell written, so
+/// hashed with a fast, non-cryptographic hasher; the indices go by insertion order,
+/// never by the map's own.
+pub(crate) type FormatMap = HashMap<Format, u32, rustc_hash::FxBuildHasher>;
+
 /// The `Format` struct is used to define cell formatting for data in a
 /// worksheet.
 ///
