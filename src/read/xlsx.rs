@@ -21,7 +21,9 @@ pub(super) fn read_xlsx(
     zip: &mut Zip<'_>,
     limits: &Limits,
 ) -> Result<Vec<Sheet>, ReadError> {
-    let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(corrupt)?;
+    // Only the cells' number formats are read of their styles, never colors: the
+    // theme part is left unread.
+    let mut wb = Xlsx::new_without_theme(Cursor::new(bytes)).map_err(corrupt)?;
     shared_strings_declared(&wb)?;
     let names = sheet_names(wb.sheet_names(), limits)?;
     let mut sheets: Vec<Sheet> = Vec::with_capacity(names.len());

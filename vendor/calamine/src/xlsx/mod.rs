@@ -285,6 +285,8 @@ pub struct Xlsx<RS> {
     options: XlsxOptions,
     /// Cached ZIP path lookups (lowercased normalized -> original).
     zip_path_cache: HashMap<String, String>,
+    /// Whether the theme part is read to resolve theme-indexed colors
+    read_theme: bool,
 }
 
 /// Xlsx reader options
@@ -408,6 +410,9 @@ impl<RS: Read + Seek> Xlsx<RS> {
     // cannot be read. The theme only affects the resolved colors so a
     // problem with it should not prevent the workbook from being opened.
     fn read_theme_colors(&mut self) -> Vec<Color> {
+        if !self.read_theme {
+            return style_parser::default_theme_colors();
+        }
         let path = format!("{}theme/theme1.xml", self.xl_path);
         let theme_colors = match xml_reader(&mut self.zip, path.as_ref(), &self.zip_path_cache) {
             None => return style_parser::default_theme_colors(),
@@ -2811,10 +2816,16 @@ impl<RS: Read + Seek> Xlsx<RS> {
     }
 }
 
-impl<RS: Read + Seek> Reader<RS> for Xlsx<RS> {
-    type Error = XlsxError;
+impl<RS: Read + Seek> Xlsx<RS> {
+    /// Opens a workbook as [`Reader::new`] does, except that the theme part is not
+    /// read: colors given as a theme index resolve against the default Office
+    /// theme. For a reader that needs no colors, it saves inflating and parsing
+    /// the theme of every workbook.
+    pub fn new_without_theme(reader: RS) -> Result<Self, XlsxError> {
+        Xlsx::open(reader, false)
+    }
 
-    fn new(mut reader: RS) -> Result<Self, XlsxError> {
+    fn open(mut reader: RS, read_theme: bool) -> Result<Self, XlsxError> {
         check_for_password_protected(&mut reader)?;
 
         let zip = ZipArchive::new(reader)?;
@@ -2837,6 +2848,7 @@ impl<RS: Read + Seek> Reader<RS> for Xlsx<RS> {
             merged_regions: None,
             options: XlsxOptions::default(),
             zip_path_cache,
+            read_theme,
         };
         xlsx.read_package_relationships()?;
         xlsx.read_shared_strings()?;
@@ -2847,6 +2859,14 @@ impl<RS: Read + Seek> Reader<RS> for Xlsx<RS> {
         xlsx.read_pictures()?;
 
         Ok(xlsx)
+    }
+}
+
+impl<RS: Read + Seek> Reader<RS> for Xlsx<RS> {
+    type Error = XlsxError;
+
+    fn new(reader: RS) -> Result<Self, XlsxError> {
+        Xlsx::open(reader, true)
     }
 
     fn with_header_row(&mut self, header_row: HeaderRow) -> &mut Self {
