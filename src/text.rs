@@ -82,23 +82,39 @@ pub fn clean(s: &str) -> &str {
 
 /// The A1 name of a zero-based (row, column) position: (6, 2) is `C7`.
 pub fn a1(row: u32, col: u32) -> String {
-    use std::fmt::Write;
-    let mut name = column_name(col);
-    let _ = write!(name, "{}", row as u64 + 1);
+    // Every table cell's name is made here: letters and digits written straight into
+    // one small string, not through the formatter.
+    let mut name = String::with_capacity(12);
+    push_column(&mut name, col);
+    let mut digits = [0u8; 10];
+    let mut n = row as u64 + 1;
+    let mut at = digits.len();
+    while n > 0 {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    name.extend(digits[at..].iter().map(|&d| d as char));
     name
 }
 
 /// The letters of a zero-based column: 0 is `A`, 26 is `AA`.
 pub fn column_name(col: u32) -> String {
+    let mut name = String::with_capacity(4);
+    push_column(&mut name, col);
+    name
+}
+
+fn push_column(name: &mut String, col: u32) {
     let mut n = col as u64 + 1;
-    let mut letters = Vec::new();
+    let mut letters = [0u8; 8];
+    let mut at = letters.len();
     while n > 0 {
-        let rem = ((n - 1) % 26) as u8;
-        letters.push(b'A' + rem);
+        at -= 1;
+        letters[at] = b'A' + ((n - 1) % 26) as u8;
         n = (n - 1) / 26;
     }
-    letters.reverse();
-    String::from_utf8(letters).expect("ASCII letters")
+    name.extend(letters[at..].iter().map(|&b| b as char));
 }
 
 /// The zero-based (row, column) of an A1 name: `C7` is (6, 2); `$C$7` too.
@@ -130,6 +146,11 @@ mod tests {
     fn cell_names() {
         assert_eq!(a1(0, 0), "A1");
         assert_eq!(a1(6, 2), "C7");
+        assert_eq!(a1(1_048_575, 16_383), "XFD1048576");
+        assert_eq!(a1(9, 701), "ZZ10");
+        // The largest a cell index can be: every digit and letter kept.
+        assert_eq!(a1(u32::MAX, 0), "A4294967296");
+        assert_eq!(column_name(u32::MAX), "MWLQKWV");
         assert_eq!(column_name(25), "Z");
         assert_eq!(column_name(26), "AA");
         assert_eq!(column_name(16383), "XFD");
