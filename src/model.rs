@@ -57,7 +57,7 @@ pub struct Project {
     /// What the year's budget became, in a 自评表 or 监控表 (年初预算数, 全年预算数,
     /// 全年执行数 … of 年度资金总额).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub execution: Option<Execution>,
+    pub execution: Option<Box<Execution>>,
     /// 年度总体目标, exactly as written.
     pub goal: Option<String>,
     /// The 实施期 (multi-year) goal, where the table gives one beside the annual goal.

@@ -615,20 +615,20 @@ mod tests {
     #[test]
     fn execution_rate_scores_and_caps_at_its_weight() {
         let mut p = Project {
-            execution: Some(crate::model::Execution {
+            execution: Some(Box::new(crate::model::Execution {
                 budget: Some(d("25")),
                 executed: Some(d("21.54576")),
                 ..Default::default()
-            }),
+            })),
             ..Default::default()
         };
         let s = score_project(&p, Reverse::Ratio);
         assert_eq!(s.execution_score, Some(d("8.62")));
-        p.execution = Some(crate::model::Execution {
+        p.execution = Some(Box::new(crate::model::Execution {
             budget: Some(d("25")),
             executed: Some(d("30")),
             ..Default::default()
-        });
+        }));
         assert_eq!(
             score_project(&p, Reverse::Ratio).execution_score,
             Some(d("10"))

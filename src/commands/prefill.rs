@@ -37,7 +37,7 @@ pub fn carry_forward(p: &Project, stage: Stage) -> Project {
         {
             i.weight = w;
         }
-        execution = Some(Execution {
+        execution = Some(Box::new(Execution {
             weight: Some(
                 p.execution
                     .as_ref()
@@ -45,7 +45,7 @@ pub fn carry_forward(p: &Project, stage: Stage) -> Project {
                     .unwrap_or(score::EXECUTION_WEIGHT),
             ),
             ..Execution::default()
-        });
+        }));
     }
     Project {
         source: p.source.clone(),

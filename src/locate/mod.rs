@@ -196,7 +196,7 @@ impl TableBuilder<'_> {
         }
         let execution = self.execution_cells(band_top, &header);
         let mut project = self.finish(header);
-        project.execution = self.execution(&execution, &mut project);
+        project.execution = self.execution(&execution, &mut project).map(Box::new);
         project.indicators = if head.across {
             self.indicators_across(head)
         } else {

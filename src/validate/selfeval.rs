@@ -132,12 +132,12 @@ mod tests {
         let mut p = clean();
         p.indicators.clear();
         p.stage = Some("自评".into());
-        p.execution = Some(crate::model::Execution {
+        p.execution = Some(Box::new(crate::model::Execution {
             budget: Some(Decimal::from(100)),
             executed: Some(Decimal::from(80)),
             score: Some("8".into()),
             ..Default::default()
-        });
+        }));
         p
     }
 
