@@ -119,6 +119,13 @@ fn compare_project(got: &Json, want: &Json, err: &mut dyn FnMut(String)) {
             err(format!("{key}: got {g}, want {w}"));
         }
     }
+    // Codes a budget system wrote before names, kept apart from them.
+    if let Some(w) = want.get("codes") {
+        let g = &got["source"]["codes"];
+        if g != w {
+            err(format!("codes: got {g}, want {w}"));
+        }
+    }
     if let Some(wf) = want.get("funds") {
         let gf = &got["funds"];
         for key in ["total", "fiscal", "period"] {
