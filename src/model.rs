@@ -23,9 +23,10 @@ pub struct Source {
     /// The cells the table covers, as an A1 range (`A1:F27`).
     pub range: String,
     /// Codes a budget system wrote before names (`820001-某某镇人民政府`), by field:
-    /// the names in the model are without them.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub codes: IndexMap<String, String>,
+    /// the names in the model are without them. `None` when there are none, as in
+    /// most tables: boxed, since every table and every version's key holds a source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codes: Option<Box<IndexMap<String, String>>>,
 }
 
 /// One performance target table: a project's header block and its indicators.

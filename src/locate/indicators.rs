@@ -452,7 +452,7 @@ impl TableBuilder<'_> {
             source.range = a1_range((top.min(*first), left), (last, right));
             project.source = source;
             // Codes belong to the project they were read for.
-            self.source.codes.clear();
+            self.source.codes = None;
             projects.push(project);
         }
         projects

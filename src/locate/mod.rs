@@ -776,7 +776,10 @@ fn set_field(p: &mut Project, field: Field, text: String, source: &mut Source) {
         Field::Level2Project | Field::Department | Field::Implementer => {
             match labels::split_code(&text) {
                 Some((code, name)) => {
-                    source.codes.insert(field.key().into(), code.to_string());
+                    source
+                        .codes
+                        .get_or_insert_with(Default::default)
+                        .insert(field.key().into(), code.to_string());
                     name.to_string()
                 }
                 None => text,
