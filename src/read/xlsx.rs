@@ -92,8 +92,18 @@ fn unvalued_formulas(
     grid: &mut Grid,
     limits: &Limits,
 ) -> Result<Vec<Uncalculated>, ReadError> {
+    // The part as the zip spells it: a relationship may differ from it in case, as
+    // the parser forgives.
+    let Some(name) = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .find(|n| n.eq_ignore_ascii_case(part))
+        .map(|n| n.into_owned())
+    else {
+        return Err(ReadError::Corrupt(format!("找不到工作表的内容（{part}）")));
+    };
     let mut xml = Vec::new();
-    zip.by_name(part)
+    zip.by_name(&name)
         .map_err(corrupt)?
         .read_to_end(&mut xml)
         .map_err(corrupt)?;

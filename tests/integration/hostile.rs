@@ -768,6 +768,48 @@ fn a_formula_without_value_is_read_as_its_text() {
     assert!(warned, "{}", doc["diagnostics"]);
 }
 
+/// The formula's text is read from the sheet's part as the zip spells it, when the
+/// workbook's relationship names it in another case (as the parser allows).
+#[test]
+fn a_formula_without_value_is_read_from_a_part_named_in_another_case() {
+    let rows = format!(
+        r#"<row r="1">{}{}</row><row r="4">{}{}{}</row><row r="5">{}{}<c r="C5"><f>4次</f></c></row>"#,
+        text_cell("A1", "项目名称"),
+        text_cell("B1", "机关党建工作"),
+        text_cell("A4", "一级指标"),
+        text_cell("B4", "三级指标"),
+        text_cell("C4", "指标值"),
+        text_cell("A5", "产出指标"),
+        text_cell("B5", "开展培训"),
+    );
+    let honest = raw_xlsx(&[("Sheet1", rows)], zip::CompressionMethod::Deflated);
+    let mut src = zip::ZipArchive::new(Cursor::new(honest.as_slice())).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for i in 0..src.len() {
+        let mut entry = src.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut body = String::new();
+        std::io::Read::read_to_string(&mut entry, &mut body).unwrap();
+        if name == "xl/_rels/workbook.xml.rels" {
+            body = body.replace("worksheets/sheet1.xml", "worksheets/SHEET1.xml");
+        }
+        out.start_file(name, opts).unwrap();
+        out.write_all(body.as_bytes()).unwrap();
+    }
+    let bytes = out.finish().unwrap().into_inner();
+    let (x, _, stderr) = extract_one("大小写.xlsx", &bytes, &[]);
+    assert!(!stderr.contains("unreadable-file"), "{stderr}");
+    assert_eq!(x.projects[0].indicators[0].value.text, "=4次", "{stderr}");
+    assert!(
+        x.diagnostics
+            .iter()
+            .any(|d| d.rule.as_str() == "formula-without-value" && d.cell.as_deref() == Some("C5")),
+        "{:?}",
+        x.diagnostics
+    );
+}
+
 /// A real formula saved without its value (openpyxl writes `<f>…</f><v />`) is left
 /// blank and said, never read as a blank in silence nor as its formula's text; a value
 /// written after `=` in the same way is read as its text.
