@@ -67,13 +67,14 @@ impl Submission {
 ///
 /// # Errors
 /// [`ExpectedListError`] when the file cannot be read, or holds no name.
-pub fn read_expected(path: &Path) -> Result<Vec<String>, ExpectedListError> {
+pub fn read_expected(
+    path: &Path,
+    limits: &crate::read::Limits,
+) -> Result<Vec<String>, ExpectedListError> {
     let bytes =
-        crate::read::read_file_bytes(path, &crate::read::Limits::default()).map_err(|source| {
-            ExpectedListError::Read {
-                path: path.to_path_buf(),
-                source,
-            }
+        crate::read::read_file_bytes(path, limits).map_err(|source| ExpectedListError::Read {
+            path: path.to_path_buf(),
+            source,
         })?;
     let is_csv = path
         .extension()
@@ -94,9 +95,11 @@ pub fn read_expected(path: &Path) -> Result<Vec<String>, ExpectedListError> {
             })
             .collect()
     } else {
-        let sheets = crate::read::read_bytes(&bytes).map_err(|e| ExpectedListError::Workbook {
-            path: path.to_path_buf(),
-            source: ReadReason(e),
+        let sheets = crate::read::read_bytes_with(&bytes, limits).map_err(|e| {
+            ExpectedListError::Workbook {
+                path: path.to_path_buf(),
+                source: ReadReason(e),
+            }
         })?;
         let Some(sheet) = sheets.first() else {
             return Err(ExpectedListError::Empty {

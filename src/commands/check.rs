@@ -44,7 +44,7 @@ pub fn run(args: &CheckArgs, limits: &jixiao::read::Limits) -> anyhow::Result<i3
     let expected = args
         .expect
         .as_deref()
-        .map(jixiao::season::read_expected)
+        .map(|path| jixiao::season::read_expected(path, limits))
         .transpose()?;
     let budget = args
         .budget

@@ -228,6 +228,33 @@ fn the_default_is_newest() {
     );
 }
 
+/// The lists are held to the same limits as the submissions.
+#[test]
+fn the_lists_are_read_within_the_limits() {
+    let dir = Workdir::new();
+    dir.write("seed.xlsx", &crate::samples::all()[0].bytes);
+    // About 1.6 MB of names: past a limit of 1 MB.
+    dir.write(
+        "名单.csv",
+        "中共黔南州直属机关工作委员会\n".repeat(40_000).as_bytes(),
+    );
+    for option in ["--expect", "--budget"] {
+        let out = dir.run_status(
+            &[
+                "check",
+                "seed.xlsx",
+                option,
+                "名单.csv",
+                "--max-file-mb",
+                "1",
+            ],
+            2,
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("超过上限 1 MB"), "{option}: {stderr}");
+    }
+}
+
 /// A list that cannot be read is said once, in Chinese; the system's English words
 /// come only with `--verbose`.
 #[test]
