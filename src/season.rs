@@ -64,9 +64,11 @@ impl Submission {
 
 /// Reads the expected departments: one a row, in the first column of a .csv (UTF-8 or
 /// GBK) or of the first sheet of a workbook; a header row (主管部门, 单位名称 …) is skipped.
+/// The file is read within `limits`, as the submissions are.
 ///
 /// # Errors
-/// [`ExpectedListError`] when the file cannot be read, or holds no name.
+/// [`ExpectedListError`] when the file cannot be read (or is past `limits`), or holds no
+/// name.
 pub fn read_expected(
     path: &Path,
     limits: &crate::read::Limits,

@@ -33,7 +33,9 @@ pub(super) fn read_xlsx(
     let mut parts: HashMap<String, usize> = HashMap::new();
     for name in names {
         let part = wb.worksheet_part(&name).unwrap_or_default().to_string();
-        if let Some(&first) = parts.get(&part) {
+        if !part.is_empty()
+            && let Some(&first) = parts.get(&part)
+        {
             sheets[first].same_part.push(name);
             continue;
         }
