@@ -75,6 +75,25 @@ fn raw_xlsx_with_strings(
     zip.finish().unwrap().into_inner()
 }
 
+/// `zip` with each entry's text given to `edit` by name: what it returns is written
+/// (deflated), an entry for which it returns `None` left out.
+fn rewritten(zip: &[u8], mut edit: impl FnMut(&str, String) -> Option<String>) -> Vec<u8> {
+    let mut src = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for i in 0..src.len() {
+        let mut entry = src.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut body = String::new();
+        std::io::Read::read_to_string(&mut entry, &mut body).unwrap();
+        if let Some(body) = edit(&name, body) {
+            out.start_file(name, opts).unwrap();
+            out.write_all(body.as_bytes()).unwrap();
+        }
+    }
+    out.finish().unwrap().into_inner()
+}
+
 fn text_cell(r: &str, s: &str) -> String {
     format!(r#"<c r="{r}" t="inlineStr"><is><t>{s}</t></is></c>"#)
 }
@@ -783,21 +802,13 @@ fn a_formula_without_value_is_read_from_a_part_named_in_another_case() {
         text_cell("B5", "开展培训"),
     );
     let honest = raw_xlsx(&[("Sheet1", rows)], zip::CompressionMethod::Deflated);
-    let mut src = zip::ZipArchive::new(Cursor::new(honest.as_slice())).unwrap();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default();
-    for i in 0..src.len() {
-        let mut entry = src.by_index(i).unwrap();
-        let name = entry.name().unwrap().to_string();
-        let mut body = String::new();
-        std::io::Read::read_to_string(&mut entry, &mut body).unwrap();
-        if name == "xl/_rels/workbook.xml.rels" {
-            body = body.replace("worksheets/sheet1.xml", "worksheets/SHEET1.xml");
-        }
-        out.start_file(name, opts).unwrap();
-        out.write_all(body.as_bytes()).unwrap();
-    }
-    let bytes = out.finish().unwrap().into_inner();
+    let bytes = rewritten(&honest, |name, body| {
+        Some(if name == "xl/_rels/workbook.xml.rels" {
+            body.replace("worksheets/sheet1.xml", "worksheets/SHEET1.xml")
+        } else {
+            body
+        })
+    });
     let (x, _, stderr) = extract_one("大小写.xlsx", &bytes, &[]);
     assert!(!stderr.contains("unreadable-file"), "{stderr}");
     assert_eq!(x.projects[0].indicators[0].value.text, "=4次", "{stderr}");
@@ -979,25 +990,17 @@ fn a_shared_string_table_declaring_billions_is_refused() {
         Some("<si><t>指标值</t></si>"),
     );
     // The same workbook with the declaration changed, entry by entry.
-    let mut src = zip::ZipArchive::new(Cursor::new(honest.as_slice())).unwrap();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default();
-    for i in 0..src.len() {
-        let mut entry = src.by_index(i).unwrap();
-        let name = entry.name().unwrap().to_string();
-        let mut body = String::new();
-        std::io::Read::read_to_string(&mut entry, &mut body).unwrap();
-        if name == "xl/sharedStrings.xml" {
-            body = body.replacen(
+    let bomb = rewritten(&honest, |name, body| {
+        Some(if name == "xl/sharedStrings.xml" {
+            body.replacen(
                 "<sst ",
                 r#"<sst count="4000000000" uniqueCount="4000000000" "#,
                 1,
-            );
-        }
-        out.start_file(name, opts).unwrap();
-        out.write_all(body.as_bytes()).unwrap();
-    }
-    let bomb = out.finish().unwrap().into_inner();
+            )
+        } else {
+            body
+        })
+    });
     assert!(bomb.len() < 4096);
     refused(
         "sst.xlsx",
@@ -1056,16 +1059,9 @@ fn many_sheets_pointing_at_one_part_are_read_once() {
     let sheets: Vec<(&str, String)> = names.iter().map(|n| (n.as_str(), rows.clone())).collect();
     let honest = raw_xlsx(&sheets, zip::CompressionMethod::Deflated);
     // Every relationship now targets the first sheet's part.
-    let mut src = zip::ZipArchive::new(Cursor::new(honest.as_slice())).unwrap();
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default();
-    for i in 0..src.len() {
-        let mut entry = src.by_index(i).unwrap();
-        let name = entry.name().unwrap().to_string();
-        let mut body = String::new();
-        std::io::Read::read_to_string(&mut entry, &mut body).unwrap();
+    let shared = rewritten(&honest, |name, mut body| {
         if name.starts_with("xl/worksheets/sheet") && name != "xl/worksheets/sheet1.xml" {
-            continue;
+            return None;
         }
         if name == "xl/_rels/workbook.xml.rels" {
             for n in 2..=300 {
@@ -1075,10 +1071,8 @@ fn many_sheets_pointing_at_one_part_are_read_once() {
                 );
             }
         }
-        out.start_file(name, opts).unwrap();
-        out.write_all(body.as_bytes()).unwrap();
-    }
-    let shared = out.finish().unwrap().into_inner();
+        Some(body)
+    });
     let (x, _, stderr) = extract_one("shared.xlsx", &shared, &[]);
     assert!(!stderr.contains("unreadable-file"), "{stderr}");
     assert_eq!(x.projects.len(), 1, "{:?}", x.diagnostics);
