@@ -476,6 +476,10 @@ impl<W: Write + Send> Packager<W> {
             xmlwriter::reset(&mut worksheet.writer);
             worksheet.assemble_xml_file_end();
             self.zip.write_all(worksheet.writer.get_ref())?;
+
+            // Written: the buffer is let go, not kept for every sheet until the whole
+            // workbook is saved (a sheet's merged ranges alone can be megabytes).
+            worksheet.writer = std::io::Cursor::new(Vec::new());
         } else {
             // Non "constant memory" mode is all in memory.
             self.zip.write_all(worksheet.writer.get_ref())?;
