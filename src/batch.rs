@@ -211,21 +211,15 @@ pub fn partition(
 ) -> (Vec<Project>, Vec<Superseded>) {
     // In place: a province's heads are not copied into a second vector.
     let mut kept = projects;
-    let mut at = 0;
-    let mut replaced_by = Vec::new();
+    let mut outcome = outcomes.iter();
     let removed: Vec<Project> = kept
-        .extract_if(.., |_| {
-            let by = match &outcomes[at] {
-                Outcome::Counts => None,
-                Outcome::Replaced(w) => Some(ReplacedBy::Version(keys[*w].source.clone())),
-                Outcome::Withdrawn(file) => Some(ReplacedBy::Workbook(file.clone())),
-            };
-            at += 1;
-            let set_aside = by.is_some();
-            replaced_by.extend(by);
-            set_aside
-        })
+        .extract_if(.., |_| !matches!(outcome.next(), Some(Outcome::Counts)))
         .collect();
+    let replaced_by = outcomes.iter().filter_map(|o| match o {
+        Outcome::Counts => None,
+        Outcome::Replaced(w) => Some(ReplacedBy::Version(keys[*w].source.clone())),
+        Outcome::Withdrawn(file) => Some(ReplacedBy::Workbook(file.clone())),
+    });
     let superseded = removed
         .into_iter()
         .zip(replaced_by)

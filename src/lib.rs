@@ -229,9 +229,10 @@ fn extract_archive(
     let mut members = 0;
     // The members are read a few at a time in parallel, as a folder's files are: a
     // department's .zip of hundreds of workbooks is otherwise read on one core.
-    let mut pending: Vec<(String, Result<Vec<u8>, read::ReadError>)> = Vec::new();
+    type Member = (String, Result<Vec<u8>, read::ReadError>);
+    let mut pending: Vec<Member> = Vec::new();
     let mut pending_bytes = 0;
-    let mut flush = |pending: &mut Vec<(String, Result<Vec<u8>, read::ReadError>)>| {
+    let mut flush = |pending: &mut Vec<Member>| {
         let read: Vec<_> = pending
             .par_drain(..)
             .map(|(display, bytes)| match bytes {

@@ -83,7 +83,7 @@ impl Shelf {
 
     /// `p` whole, encoded for [`Shelf::put_whole`].
     pub fn pack_whole(p: &Project) -> Vec<u8> {
-        serde_json::to_vec(p).expect("tables always encode")
+        encode(p)
     }
 
     fn append(&mut self, packed: &[u8]) -> io::Result<Span> {
@@ -108,7 +108,7 @@ impl Shelf {
             goal_actual: p.goal_actual.take(),
         };
         Packed {
-            bytes: serde_json::to_vec(&aside).expect("tables always encode"),
+            bytes: encode(&aside),
             counts,
         }
     }
@@ -175,6 +175,10 @@ impl Sealed {
         file.read_exact(&mut bytes)?;
         Ok(bytes)
     }
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("tables always encode")
 }
 
 fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> io::Result<T> {
